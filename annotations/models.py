@@ -1,0 +1,330 @@
+"""The domain: articles split into sentences, rated by reviewers, settled by editors.
+
+Integrity lives in the database (named constraints below); behaviour lives in services.py and
+selectors.py. Deleting is protected wherever it would take reviewers' work with it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_sentence_counts(self) -> ArticleQuerySet:
+        """Annotate claim / boilerplate / final counts, for lists with progress bars."""
+        return self.annotate(
+            sentence_count=models.Count("sentences"),
+            claim_count=models.Count("sentences", filter=Q(sentences__kind=Sentence.Kind.CLAIM)),
+            final_count=models.Count("sentences", filter=Q(sentences__status=Sentence.Status.FINAL)),
+        )
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    # The exact text as imported; never altered afterwards because sentence offsets point into it.
+    body = models.TextField()
+    source = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # sha256 of the normalised body: the same story is not imported twice.
+    checksum = models.CharField(max_length=64, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_articles",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checksum"], name="article_unique_checksum"),
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+        ]
+        indexes = [
+            # The article list is newest first; exports walk by id.
+            models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
+            models.Index(fields=["source"], name="article_source_idx"),
+            models.Index(fields=["published_at"], name="article_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SentenceQuerySet(models.QuerySet):
+    def claims(self) -> SentenceQuerySet:
+        return self.filter(kind=Sentence.Kind.CLAIM)
+
+
+class Sentence(models.Model):
+    class Kind(models.TextChoices):
+        CLAIM = "claim", "claim"
+        BOILERPLATE = "boilerplate", "boilerplate"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        IN_REVIEW = "in_review", "in review"
+        DISPUTED = "disputed", "disputed"
+        FINAL = "final", "final"
+
+    # Cascade is safe: Review and Verdict protect their sentence, so an article whose sentences
+    # carry work cannot be deleted.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLAIM)
+    # Derived from reviews and verdict, kept in a column (updated in the same transaction as the
+    # change that moves it) so that filtering a million sentences by status is an index scan.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SentenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "index"], name="sentence_unique_index"),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=models.F("start")),
+                name="sentence_offsets_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["claim", "boilerplate"]), name="sentence_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "in_review", "disputed", "final"]),
+                name="sentence_status_valid",
+            ),
+        ]
+        indexes = [
+            # /api/sentences/?status= and the dashboards' counts.
+            models.Index(fields=["status", "kind"], name="sentence_status_idx"),
+            # /api/sentences/?updated_since= and incremental exports.
+            models.Index(fields=["updated_at"], name="sentence_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}#{self.index}: {self.text[:60]}"
+
+
+class LabelQuerySet(models.QuerySet):
+    def active(self) -> LabelQuerySet:
+        return self.filter(active=True)
+
+
+class Label(models.Model):
+    """One value of the team's rating scale."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    colour = models.CharField(
+        max_length=7,
+        default="#888888",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a9850.")],
+    )
+    key = models.CharField(max_length=1, blank=True, help_text="Keyboard key, 1-9.")
+    order = models.PositiveSmallIntegerField(default=0)
+    # ClaimReview mapping: 1 (worst) .. 5 (best), or none (e.g. unverifiable).
+    rating_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    is_claim = models.BooleanField(default=True, help_text="False for 'not a claim'.")
+    requires_evidence = models.BooleanField(default=False)
+    # Retired labels disappear from choices but keep every review that used them.
+    active = models.BooleanField(default=True)
+
+    objects = LabelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(active=True) & ~Q(key=""),
+                name="label_unique_active_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_value__isnull=True)
+                | Q(rating_value__gte=1, rating_value__lte=5),
+                name="label_rating_value_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(key="") | Q(key__in=list("123456789")), name="label_key_digit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    """One reviewer's rating of one sentence; changing it updates it (and bumps version)."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="reviews")
+    note = models.TextField(blank=True)
+    # [{url, title, quote, stance}], validated by services.review_save; stance is one of
+    # supports / refutes / context. Kept with the review so each version is one row.
+    evidence = models.JSONField(default=list, blank=True)
+    # Optimistic concurrency: clients send it back as If-Match.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sentence_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sentence", "reviewer"], name="review_unique_sentence_reviewer"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="review_version_positive"),
+        ]
+        indexes = [
+            # Per-reviewer throughput per day, and ?reviewer= filters.
+            models.Index(fields=["reviewer", "updated_at"], name="review_reviewer_idx"),
+            # ?label= filters and counts by label.
+            models.Index(fields=["label"], name="review_label_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.sentence_id}: {self.label}"
+
+
+class Verdict(models.Model):
+    """The final status of a sentence, set by an editor or by reviewers' consensus."""
+
+    sentence = models.OneToOneField(Sentence, on_delete=models.PROTECT, related_name="verdict")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="verdicts")
+    rationale = models.TextField(blank=True)
+    # Null when the verdict was set automatically by consensus.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verdicts",
+    )
+    is_consensus = models.BooleanField(default=False)
+    # Set when a review changes after the verdict, so an editor looks again.
+    needs_attention = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="verdict_version_positive"),
+        ]
+        indexes = [models.Index(fields=["label"], name="verdict_label_idx")]
+
+    def __str__(self) -> str:
+        return f"verdict on {self.sentence_id}: {self.label}"
+
+
+class History(models.Model):
+    """Append-only record of every create, change and delete of a review or verdict."""
+
+    class Entity(models.TextChoices):
+        REVIEW = "review", "review"
+        VERDICT = "verdict", "verdict"
+
+    class Action(models.TextChoices):
+        CREATE = "create", "create"
+        UPDATE = "update", "update"
+        DELETE = "delete", "delete"
+        RESTORE = "restore", "restore"
+
+    # SET_NULL: history outlives a sentence removed by a segmentation fix; `article` and the
+    # snapshot in before/after still say where it belonged.
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="history"
+    )
+    sentence = models.ForeignKey(
+        Sentence, on_delete=models.SET_NULL, null=True, related_name="history"
+    )
+    entity = models.CharField(max_length=16, choices=Entity.choices)
+    entity_id = models.BigIntegerField()
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "history"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entity__in=["review", "verdict"]), name="history_entity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=["create", "update", "delete", "restore"]),
+                name="history_action_valid",
+            ),
+        ]
+        indexes = [
+            # /api/sentences/{id}/history/ lists a sentence's entries oldest first.
+            models.Index(fields=["sentence", "created_at"], name="history_sentence_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity} {self.entity_id}"
+
+
+class Assignment(models.Model):
+    """A reviewer asked to work on an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reviewer"], name="assignment_unique_article_reviewer"
+            ),
+        ]
+        indexes = [
+            # ?assigned_to=me
+            models.Index(fields=["reviewer", "article"], name="assignment_reviewer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.article_id}"

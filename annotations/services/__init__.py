@@ -1,0 +1,35 @@
+"""Every write to the domain goes through a function here, whatever the interface.
+
+Each service validates its input, runs in one transaction and raises a DomainError (errors.py)
+that the API, pages, admin and commands each turn into their own answer.
+"""
+
+from annotations.services.articles import (
+    ArticleInput,
+    ImportResult,
+    article_import,
+    article_input_clean,
+    body_checksum,
+)
+from annotations.services.reviews import (
+    review_delete,
+    review_save,
+    review_snapshot,
+    sentence_status_refresh,
+    verdict_set,
+    verdict_snapshot,
+)
+
+__all__ = [
+    "ArticleInput",
+    "ImportResult",
+    "article_import",
+    "article_input_clean",
+    "body_checksum",
+    "review_delete",
+    "review_save",
+    "review_snapshot",
+    "sentence_status_refresh",
+    "verdict_set",
+    "verdict_snapshot",
+]

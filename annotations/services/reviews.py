@@ -1,0 +1,316 @@
+"""Reviews and verdicts: saving, withdrawing, history and the sentence status they move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from annotations import permissions
+from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
+from annotations.models import History, Label, Review, Sentence, Verdict
+
+STANCES = ("supports", "refutes", "context")
+EVIDENCE_MAX_ITEMS = 20
+NOTE_MAX = 10_000
+EVIDENCE_LIMITS = {"url": 2000, "title": 500, "quote": 5000}
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def review_snapshot(review: Review) -> dict[str, Any]:
+    """What history stores of a review; enough to restore it."""
+    return {
+        "id": review.pk,
+        "sentence": review.sentence_id,
+        "reviewer": review.reviewer.get_username(),
+        "label": review.label.slug,
+        "note": review.note,
+        "evidence": review.evidence,
+        "version": review.version,
+    }
+
+
+def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "id": verdict.pk,
+        "sentence": verdict.sentence_id,
+        "label": verdict.label.slug,
+        "rationale": verdict.rationale,
+        "decided_by": verdict.decided_by.get_username() if verdict.decided_by else None,
+        "is_consensus": verdict.is_consensus,
+        "version": verdict.version,
+    }
+
+
+def _label_resolve(label: Label | str) -> Label:
+    if isinstance(label, Label):
+        if not label.active:
+            raise InvalidInput({"label": [f"label {label.slug!r} is retired."]})
+        return label
+    found = Label.objects.active().filter(slug=label).first() if isinstance(label, str) else None
+    if found is None:
+        choices = ", ".join(Label.objects.active().values_list("slug", flat=True))
+        raise InvalidInput({"label": [f"label {label!r} does not exist; choose one of {choices}."]})
+    return found
+
+
+def _evidence_clean(evidence: Any) -> list[dict[str, str]]:
+    if evidence in (None, ""):
+        return []
+    if not isinstance(evidence, list | tuple):
+        raise InvalidInput({"evidence": ["Must be a list of {url, title, quote, stance}."]})
+    if len(evidence) > EVIDENCE_MAX_ITEMS:
+        raise InvalidInput({"evidence": [f"At most {EVIDENCE_MAX_ITEMS} items."]})
+    cleaned = []
+    for number, item in enumerate(evidence, start=1):
+        if isinstance(item, str):  # a bare link is accepted
+            item = {"url": item}
+        if not isinstance(item, Mapping):
+            raise InvalidInput({"evidence": [f"Item {number} must be an object with a url."]})
+        row = {}
+        for key, limit in EVIDENCE_LIMITS.items():
+            value = item.get(key) or ""
+            if not isinstance(value, str):
+                raise InvalidInput({"evidence": [f"Item {number}: {key} must be a string."]})
+            value = value.strip()
+            if len(value) > limit:
+                raise InvalidInput(
+                    {"evidence": [f"Item {number}: {key} is longer than {limit} characters."]}
+                )
+            row[key] = value
+        try:
+            _url_validator(row["url"])
+        except ValidationError:
+            raise InvalidInput(
+                {"evidence": [f"Item {number}: {row['url'][:100]!r} is not an http(s) URL."]}
+            ) from None
+        stance = item.get("stance") or "context"
+        if stance not in STANCES:
+            raise InvalidInput(
+                {"evidence": [f"Item {number}: stance {stance!r} must be one of "
+                              f"{', '.join(STANCES)}."]}
+            )
+        row["stance"] = stance
+        cleaned.append(row)
+    return cleaned
+
+
+def _history_add(
+    *,
+    sentence: Sentence,
+    entity: str,
+    entity_id: int,
+    action: str,
+    actor: AbstractBaseUser | None,
+    before: dict | None,
+    after: dict | None,
+) -> History:
+    return History.objects.create(
+        article_id=sentence.article_id,
+        sentence=sentence,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        before=before,
+        after=after,
+    )
+
+
+def status_for(label_ids: Iterable[int], has_verdict: bool) -> str:
+    """The derived status of a sentence from its reviews' labels and whether a verdict exists."""
+    if has_verdict:
+        return Sentence.Status.FINAL
+    distinct = set(label_ids)
+    if not distinct:
+        return Sentence.Status.PENDING
+    return Sentence.Status.IN_REVIEW if len(distinct) == 1 else Sentence.Status.DISPUTED
+
+
+def sentence_status_refresh(sentence: Sentence) -> str:
+    """Recompute and store a sentence's status; call inside the transaction that moved it.
+
+    It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
+    """
+    label_ids = Review.objects.filter(sentence=sentence).values_list("label_id", flat=True)
+    has_verdict = Verdict.objects.filter(sentence=sentence).exists()
+    status = status_for(label_ids, has_verdict)
+    now = timezone.now()
+    Sentence.objects.filter(pk=sentence.pk).update(status=status, updated_at=now)
+    sentence.status, sentence.updated_at = status, now
+    return status
+
+
+def _sentence_lock(sentence: Sentence | int) -> Sentence:
+    # Locking the sentence row serialises every change to its reviews and verdict, so the
+    # status computed from them is never based on a stale read.
+    pk = sentence.pk if isinstance(sentence, Sentence) else sentence
+    locked = Sentence.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise NotFound(f"sentence {pk} does not exist.")
+    return locked
+
+
+def _flag_verdict(sentence: Sentence) -> None:
+    # A review that changes after a verdict is shown to the editor instead of silently
+    # changing the verdict.
+    Verdict.objects.filter(sentence=sentence).update(needs_attention=True)
+
+
+def review_save(
+    *,
+    sentence: Sentence | int,
+    reviewer: AbstractBaseUser,
+    label: Label | str,
+    note: str = "",
+    evidence: Any = (),
+    expected_version: int | None = None,
+) -> Review:
+    """Create or update `reviewer`'s review of `sentence`; 412 if `expected_version` is stale."""
+    if not permissions.can_review(reviewer):
+        raise Forbidden("You do not have permission to review sentences.")
+    resolved = _label_resolve(label)
+    if not isinstance(note, str):
+        raise InvalidInput({"note": ["Must be a string."]})
+    if len(note) > NOTE_MAX:
+        raise InvalidInput({"note": [f"Ensure the note has no more than {NOTE_MAX} characters."]})
+    items = _evidence_clean(evidence)
+    if resolved.requires_evidence and not items:
+        raise InvalidInput(
+            {"evidence": [f"The label {resolved.slug!r} requires at least one evidence link."]}
+        )
+
+    with transaction.atomic():
+        locked = _sentence_lock(sentence)
+        review = (
+            Review.objects.select_related("label", "reviewer")
+            .filter(sentence=locked, reviewer=reviewer)
+            .first()
+        )
+        current_version = review.version if review else None
+        if expected_version is not None and expected_version != current_version:
+            raise PreconditionFailed(
+                f"The review changed since version {expected_version} "
+                f"(now {current_version or 'withdrawn'}); reload it and try again.",
+                current=review_snapshot(review) if review else None,
+            )
+        if review is None:
+            review = Review.objects.create(
+                sentence=locked, reviewer=reviewer, label=resolved, note=note, evidence=items
+            )
+            action, before = History.Action.CREATE, None
+        else:
+            unchanged = (
+                review.label_id == resolved.pk and review.note == note and review.evidence == items
+            )
+            if unchanged:
+                return review
+            before = review_snapshot(review)
+            review.label, review.note, review.evidence = resolved, note, items
+            review.version += 1
+            review.save(update_fields=["label", "note", "evidence", "version", "updated_at"])
+            action = History.Action.UPDATE
+        _history_add(
+            sentence=locked,
+            entity=History.Entity.REVIEW,
+            entity_id=review.pk,
+            action=action,
+            actor=reviewer,
+            before=before,
+            after=review_snapshot(review),
+        )
+        if locked.status == Sentence.Status.FINAL:
+            _flag_verdict(locked)
+        sentence_status_refresh(locked)
+    return review
+
+
+def review_delete(
+    *, sentence: Sentence | int, reviewer: AbstractBaseUser, expected_version: int | None = None
+) -> None:
+    """Withdraw `reviewer`'s review of `sentence`; the history keeps what it said."""
+    with transaction.atomic():
+        locked = _sentence_lock(sentence)
+        review = (
+            Review.objects.select_related("label", "reviewer")
+            .filter(sentence=locked, reviewer=reviewer)
+            .first()
+        )
+        if review is None:
+            raise NotFound("You have no review of this sentence.")
+        if expected_version is not None and expected_version != review.version:
+            raise PreconditionFailed(
+                f"The review changed since version {expected_version} (now {review.version}).",
+                current=review_snapshot(review),
+            )
+        before = review_snapshot(review)
+        review.delete()
+        _history_add(
+            sentence=locked,
+            entity=History.Entity.REVIEW,
+            entity_id=before["id"],
+            action=History.Action.DELETE,
+            actor=reviewer,
+            before=before,
+            after=None,
+        )
+        if locked.status == Sentence.Status.FINAL:
+            _flag_verdict(locked)
+        sentence_status_refresh(locked)
+
+
+def verdict_set(
+    *,
+    sentence: Sentence | int,
+    editor: AbstractBaseUser,
+    label: Label | str,
+    rationale: str = "",
+    expected_version: int | None = None,
+) -> Verdict:
+    """Set or change the final verdict of a sentence (editors and admins only)."""
+    if not permissions.is_editor(editor):
+        raise Forbidden("Only editors may set verdicts.")
+    resolved = _label_resolve(label)
+    if not isinstance(rationale, str):
+        raise InvalidInput({"rationale": ["Must be a string."]})
+    if len(rationale) > NOTE_MAX:
+        raise InvalidInput({"rationale": [f"No more than {NOTE_MAX} characters."]})
+    with transaction.atomic():
+        locked = _sentence_lock(sentence)
+        verdict = (
+            Verdict.objects.select_related("label", "decided_by").filter(sentence=locked).first()
+        )
+        current_version = verdict.version if verdict else None
+        if expected_version is not None and expected_version != current_version:
+            raise PreconditionFailed(
+                f"The verdict changed since version {expected_version}; reload it.",
+                current=verdict_snapshot(verdict) if verdict else None,
+            )
+        if verdict is None:
+            verdict = Verdict.objects.create(
+                sentence=locked, label=resolved, rationale=rationale, decided_by=editor
+            )
+            action, before = History.Action.CREATE, None
+        else:
+            before = verdict_snapshot(verdict)
+            verdict.label, verdict.rationale, verdict.decided_by = resolved, rationale, editor
+            verdict.is_consensus = verdict.needs_attention = False
+            verdict.version += 1
+            verdict.save()
+            action = History.Action.UPDATE
+        _history_add(
+            sentence=locked,
+            entity=History.Entity.VERDICT,
+            entity_id=verdict.pk,
+            action=action,
+            actor=editor,
+            before=before,
+            after=verdict_snapshot(verdict),
+        )
+        sentence_status_refresh(locked)
+    return verdict
