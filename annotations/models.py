@@ -28,7 +28,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(
             sentence_count=models.Count("sentences"),
             claim_count=models.Count("sentences", filter=Q(sentences__kind=Sentence.Kind.CLAIM)),
-            final_count=models.Count("sentences", filter=Q(sentences__status=Sentence.Status.FINAL)),
+            final_count=models.Count(
+                "sentences", filter=Q(sentences__status=Sentence.Status.FINAL)
+            ),
         )
 
 

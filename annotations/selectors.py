@@ -14,6 +14,8 @@ def article_list() -> QuerySet[Article]:
         .select_related("imported_by")
         .prefetch_related("tags")
         .defer("body")
+        # Aggregation drops Meta.ordering; pages need a stable order.
+        .order_by("-created_at", "-id")
     )
 
 

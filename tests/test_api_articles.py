@@ -52,13 +52,36 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
         "body": body,
         "checksum": article.checksum,
         "sentences": [
-            {"id": ids[0], "index": 0, "paragraph": 0, "start": 0, "end": 38,
-             "text": "Mr. Smith arrived at 9 a.m. on Monday.", "kind": "claim",
-             "status": "pending"},
-            {"id": ids[1], "index": 1, "paragraph": 1, "start": 39, "end": 55,
-             "text": "The council met.", "kind": "claim", "status": "pending"},
-            {"id": ids[2], "index": 2, "paragraph": 2, "start": 56, "end": 62,
-             "text": "Advert", "kind": "boilerplate", "status": "pending"},
+            {
+                "id": ids[0],
+                "index": 0,
+                "paragraph": 0,
+                "start": 0,
+                "end": 38,
+                "text": "Mr. Smith arrived at 9 a.m. on Monday.",
+                "kind": "claim",
+                "status": "pending",
+            },
+            {
+                "id": ids[1],
+                "index": 1,
+                "paragraph": 1,
+                "start": 39,
+                "end": 55,
+                "text": "The council met.",
+                "kind": "claim",
+                "status": "pending",
+            },
+            {
+                "id": ids[2],
+                "index": 2,
+                "paragraph": 2,
+                "start": 56,
+                "end": 62,
+                "text": "Advert",
+                "kind": "boilerplate",
+                "status": "pending",
+            },
         ],
     }
 
@@ -95,9 +118,7 @@ def test_duplicate_body_answers_409_naming_the_existing_article(editor_client):
     # Different line endings and spacing are still the same story.
     body = existing.body.replace("\n", "\r\n") + "  \n"
 
-    response = editor_client.post(
-        "/api/articles/", {"title": "Again", "body": body}, format="json"
-    )
+    response = editor_client.post("/api/articles/", {"title": "Again", "body": body}, format="json")
 
     assert response.status_code == 409
     assert response.json() == {
@@ -159,7 +180,10 @@ LONG = "x" * 501
     ("payload", "errors"),
     [
         ({"title": "T"}, {"body": ["This field is required and may not be blank."]}),
-        ({"title": "T", "body": "  \n "}, {"body": ["This field is required and may not be blank."]}),
+        (
+            {"title": "T", "body": "  \n "},
+            {"body": ["This field is required and may not be blank."]},
+        ),
         ({"title": "T", "body": 42}, {"body": ["Must be text, not int."]}),
         ({"title": "T", "body": ["a"]}, {"body": ["Must be text, not list."]}),
         (
@@ -181,15 +205,21 @@ LONG = "x" * 501
         ),
         (
             {"title": "T", "body": "One.", "published_at": "yesterday"},
-            {"published_at": [
-                "'yesterday' is not an ISO 8601 date; use e.g. 2026-03-01 or 2026-03-01T09:30:00Z."
-            ]},
+            {
+                "published_at": [
+                    "'yesterday' is not an ISO 8601 date; "
+                    "use e.g. 2026-03-01 or 2026-03-01T09:30:00Z."
+                ]
+            },
         ),
         (
             {"title": "T", "body": "One.", "published_at": "2026-02-30"},
-            {"published_at": [
-                "'2026-02-30' is not an ISO 8601 date; use e.g. 2026-03-01 or 2026-03-01T09:30:00Z."
-            ]},
+            {
+                "published_at": [
+                    "'2026-02-30' is not an ISO 8601 date; "
+                    "use e.g. 2026-03-01 or 2026-03-01T09:30:00Z."
+                ]
+            },
         ),
         (
             {"title": "T", "body": "One.", "language": "english!"},
@@ -206,9 +236,20 @@ LONG = "x" * 501
         ),
     ],
     ids=[
-        "missing-body", "blank-body", "number-body", "list-body", "nul-body", "missing-title",
-        "long-title", "ftp-url", "javascript-url", "bad-date", "impossible-date", "bad-language",
-        "bad-tags", "several",
+        "missing-body",
+        "blank-body",
+        "number-body",
+        "list-body",
+        "nul-body",
+        "missing-title",
+        "long-title",
+        "ftp-url",
+        "javascript-url",
+        "bad-date",
+        "impossible-date",
+        "bad-language",
+        "bad-tags",
+        "several",
     ],
 )
 def test_bad_input_answers_400_with_field_messages_and_writes_nothing(
@@ -268,7 +309,9 @@ def test_list_filters_by_source_tag_and_title(editor_client):
     article_create(title="Council budget", source="Gazette", tags=["economy"])
 
     def titles(query: str) -> list[str]:
-        return [row["title"] for row in editor_client.get(f"/api/articles/?{query}").json()["results"]]
+        return [
+            row["title"] for row in editor_client.get(f"/api/articles/?{query}").json()["results"]
+        ]
 
     assert titles("source=Courier") == [a.title]
     assert titles("tag=transport") == [a.title]
@@ -329,4 +372,3 @@ def test_body_is_stored_exactly_as_given(editor_client):
     assert Article.objects.get().body == body
     for s in response.json()["sentences"]:
         assert body[s["start"] : s["end"]] == s["text"]
-

@@ -27,8 +27,18 @@ class ArticleListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "source", "url", "published_at", "language", "tags",
-            "imported_by", "created_at", "sentence_count", "claim_count", "final_count",
+            "id",
+            "title",
+            "source",
+            "url",
+            "published_at",
+            "language",
+            "tags",
+            "imported_by",
+            "created_at",
+            "sentence_count",
+            "claim_count",
+            "final_count",
         ]
 
 

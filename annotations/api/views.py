@@ -19,9 +19,7 @@ class CanImportArticles(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_import_articles(request.user)
 
 
-class ArticleViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, CanImportArticles]
     pagination_class = IdCursorPagination
     filterset_class = ArticleFilter

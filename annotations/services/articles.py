@@ -71,8 +71,9 @@ def _text_field(
         return ""
     value = value.strip()
     if len(value) > max_length:
-        errors[name] = [f"Ensure this field has no more than {max_length} characters "
-                        f"(it has {len(value)})."]
+        errors[name] = [
+            f"Ensure this field has no more than {max_length} characters (it has {len(value)})."
+        ]
     return value
 
 

@@ -92,8 +92,11 @@ def _evidence_clean(evidence: Any) -> list[dict[str, str]]:
         stance = item.get("stance") or "context"
         if stance not in STANCES:
             raise InvalidInput(
-                {"evidence": [f"Item {number}: stance {stance!r} must be one of "
-                              f"{', '.join(STANCES)}."]}
+                {
+                    "evidence": [
+                        f"Item {number}: stance {stance!r} must be one of {', '.join(STANCES)}."
+                    ]
+                }
             )
         row["stance"] = stance
         cleaned.append(row)

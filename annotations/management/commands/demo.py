@@ -99,11 +99,16 @@ class Command(BaseCommand):
                     else []
                 )
                 services.review_save(
-                    sentence=sentence, reviewer=users["reviewer2"], label=second,
-                    note="Checked against the council minutes.", evidence=evidence,
+                    sentence=sentence,
+                    reviewer=users["reviewer2"],
+                    label=second,
+                    note="Checked against the council minutes.",
+                    evidence=evidence,
                 )
                 if second == first and number % 2 == 0:
                     services.verdict_set(
-                        sentence=sentence, editor=users["editor"], label=first,
+                        sentence=sentence,
+                        editor=users["editor"],
+                        label=first,
                         rationale="Both reviewers agree.",
                     )

@@ -26,8 +26,9 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Validate and segment, write nothing."
         )
 
-    def handle(self, *args, paths: list[str], title: str | None, user: str | None,
-               dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, paths: list[str], title: str | None, user: str | None, dry_run: bool, **options
+    ) -> None:
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
@@ -64,9 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped {line}")
         for line in failed:
             self.stderr.write(f"  failed {line}")
-        self.stdout.write(
-            f"{verb} {len(created)}, skipped {len(skipped)}, failed {len(failed)}"
-        )
+        self.stdout.write(f"{verb} {len(created)}, skipped {len(skipped)}, failed {len(failed)}")
         if failed:
-            raise CommandError(f"{len(failed)} of {len(created) + len(skipped) + len(failed)} "
-                               "records failed (see above)", returncode=1)
+            raise CommandError(
+                f"{len(failed)} of {len(created) + len(skipped) + len(failed)} "
+                "records failed (see above)",
+                returncode=1,
+            )

@@ -1,0 +1,154 @@
+"""Import benchmark: segmentation plus bulk insert into PostgreSQL, against segmentation alone.
+
+    .venv/bin/python benchmarks/import_bench.py [--articles 2000] [--database-url URL]
+
+Generates N news-like articles (about 30 sentences each, with abbreviations, quotes, numbers and
+boilerplate lines), times `segmentation.segment` alone on all of them, then empties the benchmark
+database and imports every article through `services.article_import` (the path the API and the
+command line use), and prints sentences per second for both and their ratio.
+The database (default factcheck_bench on the local PostgreSQL) is created and migrated if needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+NAMES = ["Mr. Alder", "Dr. Okafor", "Gen. Brandt", "Mrs. Ortiz", "Sen. Olandt", "J. K. Moss"]
+PLACES = ["Marlow Bay", "Northfield", "the U.S.", "the U.K.", "Kestrel Point", "St. Aldric's Row"]
+TEMPLATES = [
+    "{name} said the council had spent ${a}.{b} million on roads since Jan. {day}.",
+    "Figures released at {hour} a.m. showed unemployment in {place} rose to {a}.{b}%.",
+    '"We will not accept this. The numbers are wrong," {name} told reporters.',
+    "The report, published by the U.N. on Feb. {day}, found {a} cases of fraud.",
+    "Police in {place} said {a} people were arrested after the match on Saturday.",
+    '"Who pays for this?" asked {name} at the meeting on Main St. in {place}.',
+    "According to the ministry, {a},{b}00 homes were without power for {day} hours.",
+    "{name} claimed that crime had doubled in {place} over the past {day} years.",
+    "The company, Harlan & Voss Ltd., reported a profit of £{a}.{b} billion for the year.",
+    "Officials said the bridge would reopen by the end of the month, i.e. before Dec. {day}.",
+]
+BOILERPLATE = [
+    "Advert",
+    "Share this article",
+    "Read more: Council budget approved",
+    "Photo: Lena Ortiz/Marlow Bay Courier",
+]
+
+
+def make_article(rng: random.Random, number: int, sentences: int = 30) -> dict:
+    paragraphs, current = [], []
+    for i in range(sentences):
+        current.append(
+            rng.choice(TEMPLATES).format(
+                name=rng.choice(NAMES),
+                place=rng.choice(PLACES),
+                a=rng.randint(2, 999),
+                b=rng.randint(1, 9),
+                day=rng.randint(1, 28),
+                hour=rng.randint(1, 11),
+            )
+        )
+        if len(current) == 3 or i == sentences - 1:
+            paragraphs.append(" ".join(current))
+            current = []
+            if rng.random() < 0.15:
+                paragraphs.append(rng.choice(BOILERPLATE))
+    return {
+        "title": f"Generated story {number}",
+        "body": f"Story {number}.\n" + "\n".join(paragraphs),
+        "source": "Benchmark Times",
+        "url": f"https://example.org/bench/{number}",
+        "published_at": "2026-11-01T08:00:00Z",
+        "tags": ["bench"],
+    }
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench"
+    )
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY needed; query logging stays off below
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    if args.database_url.startswith("postgres"):
+        ensure_database(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.DEBUG = False  # DEBUG keeps every query in memory
+    call_command("migrate", verbosity=0)
+    from annotations import segmentation, services
+    from annotations.models import Article, Sentence
+
+    rng = random.Random(42)
+    articles = [make_article(rng, n) for n in range(args.articles)]
+
+    started = time.perf_counter()
+    segmented = sum(len(segmentation.segment(a["body"])) for a in articles)
+    segment_seconds = time.perf_counter() - started
+
+    with connection.cursor() as cursor:  # start empty: no duplicates, comparable runs
+        cursor.execute(
+            "TRUNCATE annotations_article, annotations_sentence, annotations_article_tags "
+            "RESTART IDENTITY CASCADE"
+            if connection.vendor == "postgresql"
+            else "SELECT 1"
+        )
+    if connection.vendor != "postgresql":
+        Sentence.objects.all().delete()
+        Article.objects.all().delete()
+
+    started = time.perf_counter()
+    imported = 0
+    for data in articles:
+        imported += services.article_import(data=data).sentence_count
+    import_seconds = time.perf_counter() - started
+
+    assert imported == segmented == Sentence.objects.count()
+    seg_rate = segmented / segment_seconds
+    imp_rate = imported / import_seconds
+    print(f"database:            {connection.vendor} ({connection.settings_dict['NAME']})")
+    print(f"articles:            {len(articles):,}")
+    print(f"sentences:           {imported:,}")
+    print(f"segmentation alone:  {segment_seconds:8.2f} s  {seg_rate:10,.0f} sentences/s")
+    print(f"import end to end:   {import_seconds:8.2f} s  {imp_rate:10,.0f} sentences/s")
+    print(f"ratio import/segmentation: {imp_rate / seg_rate:.2f}")
+    print(
+        f"articles/s:          {len(articles) / import_seconds:,.0f} "
+        f"(10,000 articles in {10_000 / (len(articles) / import_seconds):,.0f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

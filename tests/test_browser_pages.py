@@ -1,0 +1,34 @@
+"""The pages in a real Chromium: sign in, list, read an article; no script runs from text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import sign_in
+from tests.factories import UserFactory, article_create
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_and_read_an_article_with_hostile_text(page):
+    UserFactory(username="rita", groups=["reviewer"])
+    article = article_create(
+        title="Hostile <b>title</b>",
+        body='He wrote <script>window.pwned=1</script>. Then <img src=x onerror="window.pwned=2">.',
+    )
+
+    sign_in(page, "rita")
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Hostile <b>title</b>").click()
+    page.wait_for_url(f"**/articles/{article.pk}/")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Hostile <b>title</b>"
+    assert page.locator("li.sentence").count() == article.sentences.count()
+    assert "<script>window.pwned=1</script>" in page.locator("ol.sentences").inner_text()
+    assert page.evaluate("window.pwned") is None
+
+
+def test_wrong_password_shows_an_error(page):
+    UserFactory(username="rita", groups=["reviewer"])
+    sign_in(page, "rita", "wrong")
+    assert page.get_by_role("alert").inner_text().startswith("Your username and password")

@@ -1,0 +1,67 @@
+"""Server-rendered pages: sign-in required, article text always escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import article_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/", "/articles/1/"])
+def test_pages_send_anonymous_users_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_login_page_renders_djangos_form(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b'name="username"' in response.content and b'name="password"' in response.content
+
+
+def test_sign_in_with_username_and_password(client, reviewer):
+    response = client.post("/accounts/login/", {"username": "rita", "password": "pw"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_article_list_and_detail_show_articles(client, reviewer):
+    article = article_create(title="Harbour bridge", sentences=3)
+    client.force_login(reviewer)
+
+    listing = client.get("/")
+    detail = client.get(f"/articles/{article.pk}/")
+
+    assert b"Harbour bridge" in listing.content
+    assert detail.status_code == 200
+    for sentence in article.sentences.all():
+        assert sentence.text.encode() in detail.content
+
+
+def test_article_text_is_escaped(client, reviewer):
+    article = article_create(
+        title="<script>alert('t')</script>",
+        body='He wrote <script>alert(1)</script> and <img src=x onerror="alert(2)">.',
+    )
+    client.force_login(reviewer)
+
+    content = client.get(f"/articles/{article.pk}/").content.decode()
+
+    assert "<script>alert" not in content
+    assert "<img src=x" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+@pytest.mark.parametrize("articles", [3, 30])
+def test_article_list_query_count_does_not_grow(
+    client, reviewer, django_assert_num_queries, articles
+):
+    for _ in range(articles):
+        article_create(sentences=2)
+    client.force_login(reviewer)
+    # session + user + count for the paginator + articles page with counts + their tags
+    with django_assert_num_queries(5):
+        client.get("/")

@@ -1,0 +1,148 @@
+"""services.review_save / review_delete / verdict_set: status, history, versions, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations import services
+from annotations.errors import Forbidden, InvalidInput, PreconditionFailed
+from annotations.models import History, Review, Sentence
+from tests.factories import article_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sentence():
+    return article_create(sentences=1).sentences.get()
+
+
+def status_of(sentence: Sentence) -> str:
+    sentence.refresh_from_db()
+    return sentence.status
+
+
+def test_status_moves_pending_in_review_disputed_final_and_back(
+    sentence, reviewer, reviewer2, editor
+):
+    assert status_of(sentence) == "pending"
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    assert status_of(sentence) == "in_review"
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="accurate")
+    assert status_of(sentence) == "in_review"
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    assert status_of(sentence) == "disputed"
+    services.review_delete(sentence=sentence, reviewer=reviewer2)
+    assert status_of(sentence) == "in_review"
+    services.review_delete(sentence=sentence, reviewer=reviewer)
+    assert status_of(sentence) == "pending"
+    services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="Wrong.")
+    assert status_of(sentence) == "final"
+
+
+def test_every_change_is_recorded_in_history(sentence, reviewer):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed", note="Hmm.")
+    services.review_delete(sentence=sentence, reviewer=reviewer)
+
+    rows = list(History.objects.values_list("action", "before__label", "after__label"))
+    assert rows == [
+        ("create", None, "accurate"),
+        ("update", "accurate", "mixed"),
+        ("delete", "mixed", None),
+    ]
+    assert History.objects.last().before["note"] == "Hmm."
+
+
+def test_saving_bumps_version_and_a_stale_version_changes_nothing(sentence, reviewer):
+    review = services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    assert review.version == 1
+    review = services.review_save(
+        sentence=sentence, reviewer=reviewer, label="mixed", expected_version=1
+    )
+    assert review.version == 2
+
+    with pytest.raises(PreconditionFailed) as excinfo:
+        services.review_save(
+            sentence=sentence, reviewer=reviewer, label="accurate", expected_version=1
+        )
+    assert excinfo.value.status == 412
+    assert excinfo.value.current["label"] == "mixed"
+    assert Review.objects.get().label.slug == "mixed"
+    assert History.objects.count() == 2
+
+
+def test_saving_the_same_review_again_is_not_a_new_version(sentence, reviewer):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate", note="ok")
+    review = services.review_save(sentence=sentence, reviewer=reviewer, label="accurate", note="ok")
+    assert review.version == 1
+    assert History.objects.count() == 1
+
+
+def test_unknown_label_names_the_choices(sentence, reviewer):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.review_save(sentence=sentence, reviewer=reviewer, label="flase")
+    assert excinfo.value.errors == {
+        "label": [
+            "label 'flase' does not exist; choose one of accurate, mostly_accurate, mixed, "
+            "misleading, false, unverifiable, not_a_claim."
+        ]
+    }
+    assert not Review.objects.exists()
+
+
+def test_label_that_requires_evidence_refuses_a_review_without_it(sentence, reviewer):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.review_save(sentence=sentence, reviewer=reviewer, label="false")
+    assert excinfo.value.errors == {
+        "evidence": ["The label 'false' requires at least one evidence link."]
+    }
+    review = services.review_save(
+        sentence=sentence,
+        reviewer=reviewer,
+        label="false",
+        evidence=[{"url": "https://example.org/report", "stance": "refutes"}],
+    )
+    assert review.evidence == [
+        {"url": "https://example.org/report", "title": "", "quote": "", "stance": "refutes"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ([{"url": "javascript:alert(1)"}], "Item 1: 'javascript:alert(1)' is not an http(s) URL."),
+        (
+            [{"url": "https://example.org", "stance": "likes"}],
+            "Item 1: stance 'likes' must be one of supports, refutes, context.",
+        ),
+        ("https://example.org", "Must be a list of {url, title, quote, stance}."),
+        (
+            [{"url": "https://example.org", "title": "t" * 501}],
+            "Item 1: title is longer than 500 characters.",
+        ),
+    ],
+)
+def test_bad_evidence_is_refused_with_a_message(sentence, reviewer, evidence, message):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.review_save(sentence=sentence, reviewer=reviewer, label="mixed", evidence=evidence)
+    assert excinfo.value.errors == {"evidence": [message]}
+    assert not Review.objects.exists()
+
+
+def test_reviewers_cannot_set_verdicts(sentence, reviewer):
+    with pytest.raises(Forbidden):
+        services.verdict_set(sentence=sentence, editor=reviewer, label="accurate")
+    assert status_of(sentence) == "pending"
+
+
+def test_a_review_changed_after_the_verdict_flags_it_for_the_editor(sentence, reviewer, editor):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    verdict = services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+    services.review_save(
+        sentence=sentence, reviewer=reviewer, label="false", evidence=["https://example.org/x"]
+    )
+    verdict.refresh_from_db()
+    assert verdict.needs_attention
+    assert verdict.label.slug == "accurate"
+    assert status_of(sentence) == "final"
