@@ -201,6 +201,9 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: services.review_save sets it so interfaces can answer 201 or 200.
+    was_created = False
+
     class Meta:
         ordering = ["sentence_id", "created_at", "id"]
         constraints = [

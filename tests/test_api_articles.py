@@ -61,6 +61,8 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "text": "Mr. Smith arrived at 9 a.m. on Monday.",
                 "kind": "claim",
                 "status": "pending",
+                "reviews": [],
+                "verdict": None,
             },
             {
                 "id": ids[1],
@@ -71,6 +73,8 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "text": "The council met.",
                 "kind": "claim",
                 "status": "pending",
+                "reviews": [],
+                "verdict": None,
             },
             {
                 "id": ids[2],
@@ -81,6 +85,8 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "text": "Advert",
                 "kind": "boilerplate",
                 "status": "pending",
+                "reviews": [],
+                "verdict": None,
             },
         ],
     }
@@ -334,8 +340,8 @@ def test_detail_query_count_does_not_grow_with_sentences(
     editor_client, django_assert_num_queries, sentences
 ):
     article = article_create(sentences=sentences)
-    # session user + article with counts + tags + sentences
-    with django_assert_num_queries(3):
+    # article with counts and importer + tags + sentences with verdicts + their reviews
+    with django_assert_num_queries(4):
         response = editor_client.get(f"/api/articles/{article.pk}/")
     assert len(response.json()["sentences"]) == sentences
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
-from annotations.models import Article
+from annotations.models import Article, Label, Review, Sentence, Verdict
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -16,3 +21,48 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["source", "language", "tag", "q", "published_after", "published_before"]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A model chosen by its slug: unknown slugs answer 400."""
+
+
+class SentenceFilter(django_filters.FilterSet):
+    article = django_filters.NumberFilter(field_name="article_id")
+    status = django_filters.ChoiceFilter(choices=Sentence.Status.choices)
+    kind = django_filters.ChoiceFilter(choices=Sentence.Kind.choices)
+    label = SlugFilter(
+        queryset=Label.objects.all(),
+        to_field_name="slug",
+        method="filter_label",
+        help_text="Sentences with a review or verdict with this label (slug).",
+    )
+    reviewer = django_filters.CharFilter(
+        method="filter_reviewer", help_text="Sentences reviewed by this username ('me': you)."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label="Text search")
+
+    class Meta:
+        model = Sentence
+        fields = ["article", "status", "kind", "label", "reviewer", "updated_since", "q"]
+
+    def filter_label(self, queryset, name: str, label: Label) -> QuerySet:
+        # EXISTS rather than a join: no duplicates and no DISTINCT over a large table.
+        return queryset.filter(
+            Exists(Review.objects.filter(sentence=OuterRef("pk"), label=label))
+            | Exists(Verdict.objects.filter(sentence=OuterRef("pk"), label=label))
+        )
+
+    def filter_reviewer(self, queryset, name: str, username: str) -> QuerySet:
+        user_model = get_user_model()
+        if username == "me":
+            user = self.request.user if self.request else None
+        else:
+            user = user_model.objects.filter(username=username).first()
+        if user is None or not user.is_authenticated:
+            raise ValidationError({"reviewer": [f"user {username!r} does not exist."]})
+        return queryset.filter(
+            Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=user))
+        )

@@ -6,9 +6,12 @@ from annotations.api import views
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
+router.register("sentences", views.SentenceViewSet, basename="sentence")
+router.register("labels", views.LabelViewSet, basename="label")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("stats/", views.StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+import re
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from annotations import selectors, services
 from annotations.api import serializers
-from annotations.api.filters import ArticleFilter
-from annotations.api.pagination import IdCursorPagination
+from annotations.api.filters import ArticleFilter, SentenceFilter
+from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
+from annotations.errors import DomainError, InvalidInput
+from annotations.models import Sentence, Verdict
 from annotations.permissions import can_import_articles
 
 
@@ -49,3 +56,167 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             serializers.ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED
         )
+
+
+ETAG_RE = re.compile(r'\s*(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))\s*')
+
+
+def if_match_version(request: Request) -> int | None:
+    """The version a client expects from its If-Match header ("3", W/"3" or 3), or None."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    match = ETAG_RE.fullmatch(raw)
+    if match is None:
+        raise DomainError(f'If-Match {raw[:40]!r} is not a version such as "3".')
+    return int(match.group(1) or match.group(2))
+
+
+def request_object(request: Request) -> dict:
+    if not isinstance(request.data, dict):
+        raise InvalidInput({"non_field_errors": ["Expected a JSON object."]})
+    return request.data
+
+
+def versioned(data: dict, version: int, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(data, status=status_code, headers={"ETag": f'"{version}"'})
+
+
+CONFLICT = {
+    400: OpenApiResponse(description="Invalid field: {field: [message]}"),
+    403: OpenApiResponse(serializers.ErrorSerializer),
+    404: OpenApiResponse(serializers.ErrorSerializer),
+    412: OpenApiResponse(serializers.PreconditionFailedSerializer, description="Stale If-Match"),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The version last seen, e.g. "3"; a stale one answers 412 and changes nothing.',
+)
+
+
+class SentenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = SentenceCursorPagination
+    filterset_class = SentenceFilter
+    serializer_class = serializers.SentenceDetailSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return selectors.sentence_list()
+        return Sentence.objects.all()
+
+    @extend_schema(
+        methods=["GET"], responses={200: serializers.ReviewSerializer, 404: CONFLICT[404]}
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=serializers.ReviewInputSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: serializers.ReviewSerializer,
+            201: serializers.ReviewSerializer,
+            **CONFLICT,
+        },
+    )
+    @extend_schema(methods=["DELETE"], parameters=[IF_MATCH], responses={204: None, **CONFLICT})
+    @action(detail=True, methods=["get", "put", "delete"], url_path="review")
+    def review(self, request: Request, pk: str) -> Response:
+        """The caller's own review of this sentence: read, create or update, withdraw."""
+        # The services lock the sentence by id (404 if it is missing): no fetch here.
+        if request.method == "DELETE":
+            services.review_delete(
+                sentence=int(pk), reviewer=request.user, expected_version=if_match_version(request)
+            )
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if request.method == "GET":
+            sentence = self.get_object()
+            review = (
+                sentence.reviews.select_related("label", "reviewer")
+                .filter(reviewer=request.user)
+                .first()
+            )
+            if review is None:
+                raise NotFound("You have no review of this sentence.")
+            return versioned(serializers.ReviewSerializer(review).data, review.version)
+        data = request_object(request)
+        review = services.review_save(
+            sentence=int(pk),
+            reviewer=request.user,
+            label=data.get("label"),
+            note=data.get("note"),
+            evidence=data.get("evidence"),
+            expected_version=if_match_version(request),
+        )
+        return versioned(
+            serializers.ReviewSerializer(review).data,
+            review.version,
+            status.HTTP_201_CREATED if review.was_created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        methods=["GET"], responses={200: serializers.VerdictSerializer, 404: CONFLICT[404]}
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=serializers.VerdictInputSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.VerdictSerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["get", "put"], url_path="verdict")
+    def verdict(self, request: Request, pk: str) -> Response:
+        """The final verdict: anyone signed in reads it, editors and admins set it."""
+        sentence = self.get_object()
+        if request.method == "GET":
+            verdict = (
+                Verdict.objects.select_related("label", "decided_by")
+                .filter(sentence=sentence)
+                .first()
+            )
+            if verdict is None:
+                raise NotFound("This sentence has no verdict yet.")
+            return versioned(serializers.VerdictSerializer(verdict).data, verdict.version)
+        data = request_object(request)
+        verdict = services.verdict_set(
+            sentence=sentence,
+            editor=request.user,
+            label=data.get("label"),
+            rationale=data.get("rationale"),
+            expected_version=if_match_version(request),
+        )
+        return versioned(serializers.VerdictSerializer(verdict).data, verdict.version)
+
+    @extend_schema(responses={200: serializers.HistorySerializer(many=True), 404: CONFLICT[404]})
+    @action(detail=True, methods=["get"], url_path="history", pagination_class=None)
+    def history(self, request: Request, pk: str) -> Response:
+        """Every change to this sentence's reviews and verdict, oldest first."""
+        sentence = self.get_object()
+        entries = selectors.sentence_history(sentence)
+        return Response(serializers.HistorySerializer(entries, many=True).data)
+
+
+class LabelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The rating scale, in order; `?include_retired=1` adds retired labels."""
+
+    serializer_class = serializers.LabelSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        include = self.request.query_params.get("include_retired", "") in ("1", "true")
+        return selectors.label_list(include_retired=include)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("include_retired", bool, required=False)],
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class StatsView(APIView):
+    """Counts by status and label across the whole database."""
+
+    @extend_schema(responses={200: serializers.StatsSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(selectors.stats())

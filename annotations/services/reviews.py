@@ -47,7 +47,10 @@ def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def _label_resolve(label: Label | str) -> Label:
+def _label_resolve(label: Label | str | None) -> Label:
+    if label in (None, ""):
+        choices = ", ".join(Label.objects.active().values_list("slug", flat=True))
+        raise InvalidInput({"label": [f"This field is required; choose one of {choices}."]})
     if isinstance(label, Label):
         if not label.active:
             raise InvalidInput({"label": [f"label {label.slug!r} is retired."]})
@@ -135,13 +138,12 @@ def status_for(label_ids: Iterable[int], has_verdict: bool) -> str:
     return Sentence.Status.IN_REVIEW if len(distinct) == 1 else Sentence.Status.DISPUTED
 
 
-def sentence_status_refresh(sentence: Sentence) -> str:
+def sentence_status_refresh(sentence: Sentence, *, has_verdict: bool) -> str:
     """Recompute and store a sentence's status; call inside the transaction that moved it.
 
     It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
     """
     label_ids = Review.objects.filter(sentence=sentence).values_list("label_id", flat=True)
-    has_verdict = Verdict.objects.filter(sentence=sentence).exists()
     status = status_for(label_ids, has_verdict)
     now = timezone.now()
     Sentence.objects.filter(pk=sentence.pk).update(status=status, updated_at=now)
@@ -169,8 +171,8 @@ def review_save(
     *,
     sentence: Sentence | int,
     reviewer: AbstractBaseUser,
-    label: Label | str,
-    note: str = "",
+    label: Label | str | None,
+    note: str | None = "",
     evidence: Any = (),
     expected_version: int | None = None,
 ) -> Review:
@@ -178,6 +180,8 @@ def review_save(
     if not permissions.can_review(reviewer):
         raise Forbidden("You do not have permission to review sentences.")
     resolved = _label_resolve(label)
+    if note is None:
+        note = ""
     if not isinstance(note, str):
         raise InvalidInput({"note": ["Must be a string."]})
     if len(note) > NOTE_MAX:
@@ -206,6 +210,7 @@ def review_save(
             review = Review.objects.create(
                 sentence=locked, reviewer=reviewer, label=resolved, note=note, evidence=items
             )
+            review.was_created = True
             action, before = History.Action.CREATE, None
         else:
             unchanged = (
@@ -227,9 +232,11 @@ def review_save(
             before=before,
             after=review_snapshot(review),
         )
-        if locked.status == Sentence.Status.FINAL:
+        # A sentence is final exactly when it has a verdict (kept so by every service).
+        has_verdict = locked.status == Sentence.Status.FINAL
+        if has_verdict:
             _flag_verdict(locked)
-        sentence_status_refresh(locked)
+        sentence_status_refresh(locked, has_verdict=has_verdict)
     return review
 
 
@@ -262,23 +269,27 @@ def review_delete(
             before=before,
             after=None,
         )
-        if locked.status == Sentence.Status.FINAL:
+        # A sentence is final exactly when it has a verdict (kept so by every service).
+        has_verdict = locked.status == Sentence.Status.FINAL
+        if has_verdict:
             _flag_verdict(locked)
-        sentence_status_refresh(locked)
+        sentence_status_refresh(locked, has_verdict=has_verdict)
 
 
 def verdict_set(
     *,
     sentence: Sentence | int,
     editor: AbstractBaseUser,
-    label: Label | str,
-    rationale: str = "",
+    label: Label | str | None,
+    rationale: str | None = "",
     expected_version: int | None = None,
 ) -> Verdict:
     """Set or change the final verdict of a sentence (editors and admins only)."""
     if not permissions.is_editor(editor):
         raise Forbidden("Only editors may set verdicts.")
     resolved = _label_resolve(label)
+    if rationale is None:
+        rationale = ""
     if not isinstance(rationale, str):
         raise InvalidInput({"rationale": ["Must be a string."]})
     if len(rationale) > NOTE_MAX:
@@ -315,5 +326,5 @@ def verdict_set(
             before=before,
             after=verdict_snapshot(verdict),
         )
-        sentence_status_refresh(locked)
+        sentence_status_refresh(locked, has_verdict=True)
     return verdict
