@@ -173,8 +173,8 @@ def test_malformed_if_match_answers_400(reviewer_client, sentence, header):
             {"label": ["accurate"]},
             {
                 "label": [
-                    "label ['accurate'] does not exist; choose one of accurate, mostly_accurate, mixed, "
-                    "misleading, false, unverifiable, not_a_claim."
+                    "label ['accurate'] does not exist; choose one of accurate, "
+                    "mostly_accurate, mixed, misleading, false, unverifiable, not_a_claim."
                 ]
             },
         ),
