@@ -1,0 +1,40 @@
+"""Requests generated from the OpenAPI schema never produce a server error (schemathesis)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+
+from annotations import services
+from factcheck.wsgi import application
+from tests.factories import UserFactory, article_create
+
+
+# Loaded at collection: the schema view reads no database rows.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def editor_token(db) -> str:
+    """An editor with some data to read, so generated ids sometimes hit real rows."""
+    editor = UserFactory(username="fuzz-editor", groups=["editor"])
+    article = article_create(sentences=3)
+    sentence = article.sentences.first()
+    services.review_save(sentence=sentence, reviewer=editor, label="accurate")
+    services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+    return Token.objects.create(user=editor).key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,  # the same requests on every run: a CI failure can be replayed
+)
+def test_generated_requests_never_produce_a_5xx(case, editor_token):
+    response = case.call(headers={"Authorization": f"Token {editor_token}"})
+    case.validate_response(response, checks=[not_a_server_error])
