@@ -12,7 +12,6 @@ from annotations import services
 from factcheck.wsgi import application
 from tests.factories import UserFactory, article_create
 
-
 # Loaded at collection: the schema view reads no database rows.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
