@@ -221,7 +221,7 @@ def article_import(
                 batch_size=1000,
             )
             if fields.tags:
-                article.tags.add(*_tags_get_or_create(fields.tags))
+                _tags_attach(article, fields.tags)
     except IntegrityError:
         # Another import of the same body won the race between our check and our insert.
         existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
@@ -232,5 +232,20 @@ def article_import(
 
 
 def _tags_get_or_create(names: tuple[str, ...]) -> list[Tag]:
-    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-    return list(Tag.objects.filter(name__in=names))
+    """The tags with these names, created if missing; one query when they all exist."""
+    tags = list(Tag.objects.filter(name__in=names))
+    if len(tags) < len(names):
+        known = {t.name for t in tags}
+        Tag.objects.bulk_create(
+            [Tag(name=n) for n in names if n not in known], ignore_conflicts=True
+        )
+        tags = list(Tag.objects.filter(name__in=names))
+    return tags
+
+
+def _tags_attach(article: Article, names: tuple[str, ...]) -> None:
+    """Tag a new article: no need for the m2m manager's check of existing links."""
+    through = Article.tags.through
+    through.objects.bulk_create(
+        [through(article_id=article.pk, tag_id=tag.pk) for tag in _tags_get_or_create(names)]
+    )
