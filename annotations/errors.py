@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+MAX_ID = 2**63 - 1
+
+
+def is_id(value: Any) -> bool:
+    """A value usable as a primary key: a positive int that fits a 64-bit column."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
 
 class DomainError(Exception):
     status = 400

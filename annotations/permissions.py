@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Q
+
+from annotations.models import Assignment, Review
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -37,3 +43,56 @@ def is_editor(user: User) -> bool:
 
 def can_review(user: User) -> bool:
     return _has_perm(user, "add_review")
+
+
+def can_assign(user: User) -> bool:
+    return _has_perm(user, "add_assignment")
+
+
+def is_reviewer(user: User) -> bool:
+    """Whether work may be assigned to this user (the `reviewer` group or the permission)."""
+    return bool(user.is_active) and _has_perm(user, "add_review")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one signed-in user may see, worked out once per request."""
+
+    user: User
+    is_editor: bool
+    open_reviewing: bool
+    blind_review: bool
+
+    @property
+    def sees_all_reviews(self) -> bool:
+        return self.is_editor or not self.blind_review
+
+    @property
+    def sees_all_articles(self) -> bool:
+        return self.is_editor or self.open_reviewing
+
+    def visible_reviews(self, reviews: Iterable[Review]) -> list[Review]:
+        """Blind review: others' reviews of a sentence show once the viewer's own is saved."""
+        reviews = list(reviews)
+        if self.sees_all_reviews or any(r.reviewer_id == self.user.pk for r in reviews):
+            return reviews
+        return []
+
+    def sees_reviews_of(self, reviewer_ids: Iterable[int]) -> bool:
+        return self.sees_all_reviews or self.user.pk in set(reviewer_ids)
+
+
+def viewer_for(user: User) -> Viewer:
+    return Viewer(
+        user=user,
+        is_editor=is_editor(user),
+        open_reviewing=settings.FACTCHECK_OPEN_REVIEWING,
+        blind_review=settings.FACTCHECK_BLIND_REVIEW,
+    )
+
+
+def can_work_on(user: User, article_id: int) -> bool:
+    """Reviewers rate any article while open reviewing is on, else only assigned ones."""
+    if settings.FACTCHECK_OPEN_REVIEWING or is_editor(user):
+        return True
+    return Assignment.objects.filter(article_id=article_id, reviewer=user).exists()

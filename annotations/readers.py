@@ -24,6 +24,8 @@ class Record:
     origin: str  # where it came from, for messages: "news/a.jsonl:3"
     data: dict[str, Any] | None = None
     error: str | None = None
+    # The records of one exported article, for services.article_restore (see group_exported).
+    restore: tuple[dict[str, Any], ...] | None = None
 
 
 def _title_from_name(name: str) -> str:
@@ -155,3 +157,35 @@ def read_paths(paths: Iterable[str | os.PathLike], *, title: str | None = None) 
             yield Record(str(path), error=f"cannot read: {exc.strerror or exc}")
             continue
         yield from read_file(str(path), content, title=title)
+
+
+def _exported_article(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The "article" of a record of an export (annotations/exports.py); None for other records."""
+    if isinstance(data, dict) and "article" in data and "sentence" in data:
+        return data["article"] if isinstance(data["article"], dict) else {}
+    return None
+
+
+def group_exported(records: Iterable[Record]) -> Iterator[Record]:
+    """Gather consecutive export records of one article into one Record with `restore` set.
+
+    An export has one record per sentence, in article order, with the article's body in the
+    first record of each article; a record with a body or another article id starts a new group.
+    Other records pass through unchanged.
+    """
+    group: list[Record] = []
+    for record in records:
+        article = _exported_article(record.data)
+        if group and (
+            article is None
+            or "body" in article
+            or article.get("id") != _exported_article(group[0].data).get("id")
+        ):
+            yield Record(group[0].origin, restore=tuple(r.data for r in group))
+            group = []
+        if article is None:
+            yield record
+        else:
+            group.append(record)
+    if group:
+        yield Record(group[0].origin, restore=tuple(r.data for r in group))

@@ -7,4 +7,5 @@ app_name = "annotations"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
 ]

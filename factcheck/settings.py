@@ -198,3 +198,10 @@ LOGGING = {
 FACTCHECK_MAX_BODY_BYTES = env.int("FACTCHECK_MAX_BODY_BYTES", default=1_000_000)
 # Name of the organisation that publishes ClaimReview data.
 FACTCHECK_ORGANISATION = env.str("FACTCHECK_ORGANISATION", default="factcheck")
+# Team workflow (see README "Roles and workflow").
+# Reviewers may rate any article; off: only the articles assigned to them.
+FACTCHECK_OPEN_REVIEWING = env_bool("FACTCHECK_OPEN_REVIEWING", True)
+# Reviewers see others' reviews of a sentence only after saving their own.
+FACTCHECK_BLIND_REVIEW = env_bool("FACTCHECK_BLIND_REVIEW", True)
+# This many agreeing reviews (and none disagreeing) set the verdict automatically; 0: never.
+FACTCHECK_CONSENSUS_REVIEWERS = env.int("FACTCHECK_CONSENSUS_REVIEWERS", default=2)

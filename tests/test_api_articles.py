@@ -340,8 +340,9 @@ def test_detail_query_count_does_not_grow_with_sentences(
     editor_client, django_assert_num_queries, sentences
 ):
     article = article_create(sentences=sentences)
-    # article with counts and importer + tags + sentences with verdicts + their reviews
-    with django_assert_num_queries(4):
+    # viewer's role + article with counts and importer + tags + sentences with verdicts
+    # + their reviews
+    with django_assert_num_queries(5):
         response = editor_client.get(f"/api/articles/{article.pk}/")
     assert len(response.json()["sentences"]) == sentences
 
@@ -352,8 +353,8 @@ def test_list_query_count_does_not_grow_with_articles(
 ):
     for _ in range(articles):
         article_create(sentences=3, tags=["x"])
-    # articles page with counts and importer + tags
-    with django_assert_num_queries(2):
+    # viewer's role + articles page with counts and importer + tags
+    with django_assert_num_queries(3):
         response = editor_client.get("/api/articles/")
     assert len(response.json()["results"]) == articles
 

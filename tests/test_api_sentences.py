@@ -409,8 +409,9 @@ def test_sentence_list_query_count_does_not_grow(
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
         services.verdict_set(sentence=sentence, editor=editor, label="mixed")
-    # sentences page with verdicts joined + their reviews with labels and reviewers
-    with django_assert_max_num_queries(2):
+    # viewer's role + sentences page with verdicts joined + their reviews with labels and
+    # reviewers
+    with django_assert_max_num_queries(3):
         response = reviewer_client.get("/api/sentences/?page_size=500")
     assert len(response.json()["results"]) == count
 
@@ -423,8 +424,9 @@ def test_article_detail_with_reviews_query_count_does_not_grow(
     for sentence in article.sentences.all()[:10]:
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.verdict_set(sentence=sentence, editor=editor, label="accurate")
-    # article with counts and importer + tags + sentences with verdicts + reviews
-    with django_assert_max_num_queries(4):
+    # viewer's role + article with counts and importer + tags + sentences with verdicts
+    # + reviews
+    with django_assert_max_num_queries(5):
         response = reviewer_client.get(f"/api/articles/{article.pk}/")
     sentences = response.json()["sentences"]
     assert len(sentences) == count

@@ -62,6 +62,7 @@ def test_article_list_query_count_does_not_grow(
     for _ in range(articles):
         article_create(sentences=2)
     client.force_login(reviewer)
-    # session + user + count for the paginator + articles page with counts + their tags
-    with django_assert_num_queries(5):
+    # session + user + viewer's role + count for the paginator + articles page with counts
+    # + their tags
+    with django_assert_num_queries(6):
         client.get("/")

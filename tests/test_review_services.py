@@ -6,7 +6,7 @@ import pytest
 
 from annotations import services
 from annotations.errors import Forbidden, InvalidInput, PreconditionFailed
-from annotations.models import History, Review, Sentence
+from annotations.models import History, Review, Sentence, Verdict
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,9 @@ def status_of(sentence: Sentence) -> str:
 
 
 def test_status_moves_pending_in_review_disputed_final_and_back(
-    sentence, reviewer, reviewer2, editor
+    sentence, reviewer, reviewer2, editor, settings
 ):
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
     assert status_of(sentence) == "pending"
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
     assert status_of(sentence) == "in_review"
@@ -146,3 +147,52 @@ def test_a_review_changed_after_the_verdict_flags_it_for_the_editor(sentence, re
     assert verdict.needs_attention
     assert verdict.label.slug == "accurate"
     assert status_of(sentence) == "final"
+
+
+def test_two_agreeing_reviews_set_a_consensus_verdict(sentence, reviewer, reviewer2):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    assert status_of(sentence) == "in_review"
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+
+    assert status_of(sentence) == "final"
+    verdict = Verdict.objects.get(sentence=sentence)
+    assert (verdict.label.slug, verdict.is_consensus, verdict.decided_by) == ("mixed", True, None)
+    assert verdict.rationale == "Consensus of 2 reviewers."
+    entry = History.objects.filter(entity="verdict").get()
+    assert (entry.action, entry.actor, entry.after["is_consensus"]) == ("create", None, True)
+
+
+def test_disagreement_sets_no_consensus(sentence, reviewer, reviewer2):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="accurate")
+    assert status_of(sentence) == "disputed"
+    assert not Verdict.objects.exists()
+
+
+def test_consensus_threshold_is_a_setting(sentence, reviewer, reviewer2, editor, settings):
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 3
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    assert status_of(sentence) == "in_review"
+    services.review_save(sentence=sentence, reviewer=editor, label="mixed")
+    assert status_of(sentence) == "final"
+
+
+def test_consensus_can_be_turned_off(sentence, reviewer, reviewer2, settings):
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    assert status_of(sentence) == "in_review"
+    assert not Verdict.objects.exists()
+
+
+def test_an_editor_overrules_a_consensus_verdict(sentence, reviewer, reviewer2, editor):
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    verdict = services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+    assert (verdict.label.slug, verdict.is_consensus, verdict.decided_by) == (
+        "accurate",
+        False,
+        editor,
+    )
+    assert verdict.version == 2

@@ -7,7 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from annotations.models import Article, Label, Review, Sentence, Verdict
+from annotations.errors import MAX_ID
+from annotations.models import Article, Assignment, Label, Review, Sentence, Verdict
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -17,10 +18,38 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title search")
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    assigned_to = django_filters.CharFilter(
+        method="filter_assigned_to", help_text="Articles assigned to this username ('me': you)."
+    )
 
     class Meta:
         model = Article
-        fields = ["source", "language", "tag", "q", "published_after", "published_before"]
+        fields = [
+            "source",
+            "language",
+            "tag",
+            "q",
+            "published_after",
+            "published_before",
+            "assigned_to",
+        ]
+
+    def filter_assigned_to(self, queryset, name: str, username: str) -> QuerySet:
+        user = _user_named(username, self.request, "assigned_to")
+        return queryset.filter(
+            Exists(Assignment.objects.filter(article=OuterRef("pk"), reviewer=user))
+        )
+
+
+def _user_named(username: str, request, field: str):
+    """The user a filter names; 'me' is the caller. Unknown names answer 400."""
+    if username == "me":
+        user = request.user if request else None
+    else:
+        user = get_user_model().objects.filter(username=username).first()
+    if user is None or not user.is_authenticated:
+        raise ValidationError({field: [f"user {username!r} does not exist."]})
+    return user
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -29,7 +58,7 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 
 
 class SentenceFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(field_name="article_id")
+    article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
     status = django_filters.ChoiceFilter(choices=Sentence.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Sentence.Kind.choices)
     label = SlugFilter(
@@ -56,13 +85,16 @@ class SentenceFilter(django_filters.FilterSet):
         )
 
     def filter_reviewer(self, queryset, name: str, username: str) -> QuerySet:
-        user_model = get_user_model()
-        if username == "me":
-            user = self.request.user if self.request else None
-        else:
-            user = user_model.objects.filter(username=username).first()
-        if user is None or not user.is_authenticated:
-            raise ValidationError({"reviewer": [f"user {username!r} does not exist."]})
+        user = _user_named(username, self.request, "reviewer")
         return queryset.filter(
             Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=user))
         )
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
+    reviewer = django_filters.CharFilter(field_name="reviewer__username")
+
+    class Meta:
+        model = Assignment
+        fields = ["article", "reviewer"]

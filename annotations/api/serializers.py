@@ -9,7 +9,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotations.models import Article, History, Label, Review, Sentence, Verdict
+from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
 
 
 class EvidenceSerializer(serializers.Serializer):
@@ -64,7 +64,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 class SentenceSerializer(serializers.ModelSerializer):
     """A sentence with its reviews and verdict (as listed inside an article)."""
 
-    reviews = ReviewSerializer(many=True, read_only=True)
+    reviews = serializers.SerializerMethodField()
     verdict = serializers.SerializerMethodField()
 
     class Meta:
@@ -81,6 +81,12 @@ class SentenceSerializer(serializers.ModelSerializer):
             "reviews",
             "verdict",
         ]
+
+    @extend_schema_field(ReviewSerializer(many=True))
+    def get_reviews(self, sentence: Sentence) -> list[dict]:
+        # Blind review: the viewer (set by every view) decides whose reviews show.
+        reviews = self.context["viewer"].visible_reviews(sentence.reviews.all())
+        return ReviewSerializer(reviews, many=True).data
 
     @extend_schema_field(VerdictSerializer(allow_null=True))
     def get_verdict(self, sentence: Sentence) -> dict | None:
@@ -134,6 +140,53 @@ class VerdictInputSerializer(serializers.Serializer):
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
+class RestoreInputSerializer(serializers.Serializer):
+    history = serializers.IntegerField(
+        help_text="The id of one of this sentence's history entries."
+    )
+
+
+class BacklogSerializer(serializers.Serializer):
+    pending_claims = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    verdicts_needing_attention = serializers.IntegerField()
+
+
+class ThroughputSerializer(serializers.Serializer):
+    reviewer = serializers.CharField()
+    day = serializers.DateField()
+    reviews = serializers.IntegerField(help_text="Reviews last saved that day.")
+
+
+class ArticleAgreementSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    alpha_nominal = serializers.FloatField()
+
+
+class PairAgreementSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2)
+    units = serializers.IntegerField(help_text="Sentences both reviewed.")
+    kappa = serializers.FloatField(allow_null=True, help_text="Cohen's kappa (nominal).")
+    observed = serializers.FloatField(help_text="Share of those sentences they agree on.")
+
+
+class AgreementSerializer(serializers.Serializer):
+    sentences = serializers.IntegerField(help_text="Sentences with at least two reviews.")
+    reviews = serializers.IntegerField()
+    alpha_nominal = serializers.FloatField(
+        allow_null=True, help_text="Krippendorff's alpha over all labels."
+    )
+    alpha_ordinal = serializers.FloatField(
+        allow_null=True, help_text="Krippendorff's alpha over the rated labels (1..5)."
+    )
+    per_article = ArticleAgreementSerializer(many=True)
+    per_label = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Alpha of 'this label or not', by label slug.",
+    )
+    pairs = PairAgreementSerializer(many=True, help_text="Reviewers see only their own pairs.")
+
+
 class StatsSerializer(serializers.Serializer):
     articles = serializers.IntegerField()
     sentences = serializers.IntegerField()
@@ -144,6 +197,11 @@ class StatsSerializer(serializers.Serializer):
     verdicts = serializers.IntegerField()
     verdicts_by_label = serializers.DictField(child=serializers.IntegerField())
     reviewers = serializers.IntegerField()
+    backlog = BacklogSerializer()
+    throughput = ThroughputSerializer(
+        many=True, help_text="Per reviewer and day; reviewers see only their own."
+    )
+    agreement = AgreementSerializer()
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
@@ -200,3 +258,33 @@ class PreconditionFailedSerializer(ErrorSerializer):
 
 class DuplicateSerializer(ErrorSerializer):
     existing = serializers.DictField(help_text="{'id': the article that has this body}")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    rated = serializers.IntegerField(read_only=True, help_text="Claims the reviewer has rated.")
+    claims = serializers.IntegerField(read_only=True, help_text="Claim sentences in the article.")
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "article",
+            "article_title",
+            "reviewer",
+            "assigned_by",
+            "due_date",
+            "created_at",
+            "rated",
+            "claims",
+        ]
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    """Documentation of POST /api/assignments/ (validation: services.assignment_create)."""
+
+    articles = serializers.ListField(child=serializers.IntegerField(), help_text="Article ids.")
+    reviewers = serializers.ListField(child=serializers.CharField(), help_text="Usernames.")
+    due_date = serializers.DateField(required=False, allow_null=True)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
+from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -12,11 +14,14 @@ from rest_framework.views import APIView
 
 from annotations import selectors, services
 from annotations.api import serializers
-from annotations.api.filters import ArticleFilter, SentenceFilter
+from annotations.api.filters import ArticleFilter, AssignmentFilter, SentenceFilter
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
-from annotations.errors import DomainError, InvalidInput
-from annotations.models import Sentence, Verdict
-from annotations.permissions import can_import_articles
+from annotations.errors import DomainError, InvalidInput, is_id
+from annotations.models import Verdict
+from annotations.permissions import Viewer, can_import_articles, viewer_for
+
+# Ids in URLs: digits that fit a 64-bit integer column, so no lookup can overflow.
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 class CanImportArticles(permissions.BasePermission):
@@ -26,15 +31,29 @@ class CanImportArticles(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_import_articles(request.user)
 
 
-class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ViewerMixin:
+    """Works out once per request what the user may see (roles, blind review, assignments)."""
+
+    @cached_property
+    def viewer(self) -> Viewer:
+        return viewer_for(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "viewer": self.viewer}
+
+
+class ArticleViewSet(
+    ViewerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [permissions.IsAuthenticated, CanImportArticles]
     pagination_class = IdCursorPagination
     filterset_class = ArticleFilter
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return selectors.article_detail()
-        return selectors.article_list()
+            return selectors.article_detail(self.viewer)
+        return selectors.article_list(self.viewer)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -52,10 +71,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     def create(self, request: Request) -> Response:
         result = services.article_import(data=request.data, imported_by=request.user)
-        article = selectors.article_detail().get(pk=result.article.pk)
-        return Response(
-            serializers.ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED
-        )
+        article = selectors.article_detail(self.viewer).get(pk=result.article.pk)
+        return Response(self.get_serializer(article).data, status=status.HTTP_201_CREATED)
 
 
 ETAG_RE = re.compile(r'\s*(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))\s*')
@@ -97,16 +114,16 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-class SentenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SentenceViewSet(
+    ViewerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     pagination_class = SentenceCursorPagination
     filterset_class = SentenceFilter
     serializer_class = serializers.SentenceDetailSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
-        if self.action in ("list", "retrieve"):
-            return selectors.sentence_list()
-        return Sentence.objects.all()
+        return selectors.sentence_list(self.viewer)
 
     @extend_schema(
         methods=["GET"], responses={200: serializers.ReviewSerializer, 404: CONFLICT[404]}
@@ -193,8 +210,21 @@ class SentenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def history(self, request: Request, pk: str) -> Response:
         """Every change to this sentence's reviews and verdict, oldest first."""
         sentence = self.get_object()
-        entries = selectors.sentence_history(sentence)
+        entries = selectors.sentence_history(sentence, self.viewer)
         return Response(serializers.HistorySerializer(entries, many=True).data)
+
+    @extend_schema(
+        request=serializers.RestoreInputSerializer,
+        responses={200: serializers.HistorySerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="restore")
+    def restore(self, request: Request, pk: str) -> Response:
+        """Editors: put a review or verdict back as a history entry of this sentence left it."""
+        data = request_object(request)
+        entry = services.history_restore(
+            sentence=int(pk), entry=data.get("history"), editor=request.user
+        )
+        return Response(serializers.HistorySerializer(entry).data)
 
 
 class LabelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -215,8 +245,62 @@ class LabelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class StatsView(APIView):
-    """Counts by status and label across the whole database."""
+    """Counts by status and label, backlog, throughput per day and reviewer agreement."""
 
-    @extend_schema(responses={200: serializers.StatsSerializer})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", int, required=False, description="Throughput window (30).")
+        ],
+        responses={200: serializers.StatsSerializer, 400: CONFLICT[400]},
+    )
     def get(self, request: Request) -> Response:
-        return Response(selectors.stats())
+        raw = request.query_params.get("days", "30")
+        if not raw.isdigit() or not 1 <= int(raw) <= 3660:
+            raise InvalidInput({"days": ["Must be a whole number of days from 1 to 3660."]})
+        return Response(selectors.stats(viewer_for(request.user), days=int(raw)))
+
+
+class AssignmentViewSet(
+    ViewerMixin,
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Who works on which article, with progress; editors assign, reviewers see their own."""
+
+    serializer_class = serializers.AssignmentSerializer
+    pagination_class = IdCursorPagination
+    filterset_class = AssignmentFilter
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return selectors.assignment_list(self.viewer)
+
+    @extend_schema(
+        request=serializers.AssignmentInputSerializer,
+        responses={201: serializers.AssignmentSerializer(many=True), **CONFLICT},
+    )
+    def create(self, request: Request) -> Response:
+        data = request_object(request)
+        due_date = data.get("due_date")
+        if due_date not in (None, ""):
+            parsed = parse_date(due_date) if isinstance(due_date, str) else None
+            if parsed is None:
+                raise InvalidInput({"due_date": [f"{due_date!r} is not a date like 2026-12-01."]})
+            due_date = parsed
+        articles, reviewers = data.get("articles"), data.get("reviewers")
+        if not isinstance(articles, list) or not all(is_id(a) for a in articles):
+            raise InvalidInput({"articles": ["Must be a list of article ids."]})
+        if not isinstance(reviewers, list) or not all(isinstance(r, str) for r in reviewers):
+            raise InvalidInput({"reviewers": ["Must be a list of usernames."]})
+        created = services.assignment_create(
+            article_ids=articles,
+            reviewers=reviewers,
+            assigned_by=request.user,
+            due_date=due_date or None,
+        )
+        rows = self.get_queryset().filter(pk__in=[a.pk for a in created])
+        return Response(self.get_serializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance) -> None:
+        services.assignment_delete(assignment=instance, deleted_by=self.request.user)

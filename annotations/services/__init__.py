@@ -11,7 +11,10 @@ from annotations.services.articles import (
     article_input_clean,
     body_checksum,
 )
+from annotations.services.assignments import assignment_create, assignment_delete
+from annotations.services.restore import article_restore
 from annotations.services.reviews import (
+    history_restore,
     review_delete,
     review_save,
     review_snapshot,
@@ -21,11 +24,15 @@ from annotations.services.reviews import (
 )
 
 __all__ = [
+    "assignment_create",
+    "assignment_delete",
     "ArticleInput",
     "ImportResult",
     "article_import",
     "article_input_clean",
+    "article_restore",
     "body_checksum",
+    "history_restore",
     "review_delete",
     "review_save",
     "review_snapshot",

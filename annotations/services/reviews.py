@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations import permissions
-from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
+from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, is_id
 from annotations.models import History, Label, Review, Sentence, Verdict
 
 STANCES = ("supports", "refutes", "context")
@@ -143,12 +145,40 @@ def sentence_status_refresh(sentence: Sentence, *, has_verdict: bool) -> str:
 
     It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
     """
-    label_ids = Review.objects.filter(sentence=sentence).values_list("label_id", flat=True)
+    label_ids = list(Review.objects.filter(sentence=sentence).values_list("label_id", flat=True))
     status = status_for(label_ids, has_verdict)
+    if status == Sentence.Status.IN_REVIEW and _consensus_reached(label_ids):
+        _consensus_verdict(sentence, label_id=label_ids[0], reviews=len(label_ids))
+        status = Sentence.Status.FINAL
     now = timezone.now()
     Sentence.objects.filter(pk=sentence.pk).update(status=status, updated_at=now)
     sentence.status, sentence.updated_at = status, now
     return status
+
+
+def _consensus_reached(label_ids: list[int]) -> bool:
+    needed = settings.FACTCHECK_CONSENSUS_REVIEWERS
+    return bool(needed) and len(label_ids) >= needed and len(set(label_ids)) == 1
+
+
+def _consensus_verdict(sentence: Sentence, *, label_id: int, reviews: int) -> Verdict:
+    """Enough reviewers agree and none disagrees: the verdict sets itself (editors may overrule)."""
+    verdict = Verdict.objects.create(
+        sentence=sentence,
+        label=Label.objects.get(pk=label_id),
+        rationale=f"Consensus of {reviews} reviewers.",
+        is_consensus=True,
+    )
+    _history_add(
+        sentence=sentence,
+        entity=History.Entity.VERDICT,
+        entity_id=verdict.pk,
+        action=History.Action.CREATE,
+        actor=None,
+        before=None,
+        after=verdict_snapshot(verdict),
+    )
+    return verdict
 
 
 def _sentence_lock(sentence: Sentence | int) -> Sentence:
@@ -194,6 +224,10 @@ def review_save(
 
     with transaction.atomic():
         locked = _sentence_lock(sentence)
+        if not permissions.can_work_on(reviewer, locked.article_id):
+            raise Forbidden(
+                "You are not assigned to this article; ask an editor to assign it to you."
+            )
         review = (
             Review.objects.select_related("label", "reviewer")
             .filter(sentence=locked, reviewer=reviewer)
@@ -328,3 +362,106 @@ def verdict_set(
         )
         sentence_status_refresh(locked, has_verdict=True)
     return verdict
+
+
+def history_restore(
+    *, sentence: Sentence | int, entry: History | int, editor: AbstractBaseUser
+) -> History:
+    """Put a review or verdict back as a history entry left it; the restore is a new entry.
+
+    The state restored is the entry's `after`, or its `before` for a deletion (undoing it).
+    """
+    if not permissions.is_editor(editor):
+        raise Forbidden("Only editors may restore history.")
+    entry_id = entry.pk if isinstance(entry, History) else entry
+    with transaction.atomic():
+        locked = _sentence_lock(sentence)
+        found = History.objects.filter(pk=entry_id).first() if is_id(entry_id) else None
+        if found is None:
+            raise InvalidInput({"history": [f"History entry {entry_id!r} does not exist."]})
+        if found.sentence_id != locked.pk:
+            raise InvalidInput(
+                {"history": [f"History entry {entry_id} belongs to another sentence."]}
+            )
+        state = found.after if found.after is not None else found.before
+        if found.entity == History.Entity.REVIEW:
+            restored = _review_restore(locked, state, editor)
+        else:
+            restored = _verdict_restore(locked, state, editor)
+        has_verdict = found.entity == History.Entity.VERDICT or (
+            locked.status == Sentence.Status.FINAL
+        )
+        if has_verdict and found.entity == History.Entity.REVIEW:
+            _flag_verdict(locked)
+        sentence_status_refresh(locked, has_verdict=has_verdict)
+    return restored
+
+
+def _restored_label(slug: str) -> Label:
+    label = Label.objects.filter(slug=slug).first()
+    if label is None or not label.active:
+        raise InvalidInput({"history": [f"Cannot restore: label {slug!r} is retired or gone."]})
+    return label
+
+
+def _review_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) -> History:
+    user_model = get_user_model()
+    reviewer = user_model.objects.filter(username=state["reviewer"]).first()
+    if reviewer is None:
+        raise InvalidInput({"history": [f"Cannot restore: user {state['reviewer']!r} is gone."]})
+    label = _restored_label(state["label"])
+    review = (
+        Review.objects.select_related("label", "reviewer")
+        .filter(sentence=sentence, reviewer=reviewer)
+        .first()
+    )
+    before = review_snapshot(review) if review else None
+    if review is None:
+        review = Review.objects.create(
+            sentence=sentence,
+            reviewer=reviewer,
+            label=label,
+            note=state["note"],
+            evidence=state["evidence"],
+            version=state["version"] + 1,
+        )
+    else:
+        review.label, review.note, review.evidence = label, state["note"], state["evidence"]
+        review.version += 1
+        review.save(update_fields=["label", "note", "evidence", "version", "updated_at"])
+    return _history_add(
+        sentence=sentence,
+        entity=History.Entity.REVIEW,
+        entity_id=review.pk,
+        action=History.Action.RESTORE,
+        actor=editor,
+        before=before,
+        after=review_snapshot(review),
+    )
+
+
+def _verdict_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) -> History:
+    label = _restored_label(state["label"])
+    decided_by = None
+    if state.get("decided_by"):
+        decided_by = get_user_model().objects.filter(username=state["decided_by"]).first()
+    verdict = (
+        Verdict.objects.select_related("label", "decided_by").filter(sentence=sentence).first()
+    )
+    before = verdict_snapshot(verdict) if verdict else None
+    if verdict is None:
+        verdict = Verdict(sentence=sentence, version=state["version"])
+    verdict.label, verdict.rationale = label, state["rationale"]
+    verdict.decided_by, verdict.is_consensus = decided_by, state["is_consensus"]
+    verdict.needs_attention = False
+    verdict.version += 1
+    verdict.save()
+    return _history_add(
+        sentence=sentence,
+        entity=History.Entity.VERDICT,
+        entity_id=verdict.pk,
+        action=History.Action.RESTORE,
+        actor=editor,
+        before=before,
+        after=verdict_snapshot(verdict),
+    )

@@ -36,16 +36,22 @@ class Command(BaseCommand):
                 raise CommandError(f"user {user!r} does not exist")
 
         created, skipped, failed = [], [], []
-        records = readers.read_paths(paths, title=title)
+        # Records of an export are grouped per article and restored exactly (ids aside).
+        records = readers.group_exported(readers.read_paths(paths, title=title))
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         for record in tqdm(records, desc="importing", unit=" article", disable=not show_bar):
             if record.error:
                 failed.append(f"{record.origin}: {record.error}")
                 continue
             try:
-                result = services.article_import(
-                    data=record.data, imported_by=importer, dry_run=dry_run
-                )
+                if record.restore is not None:
+                    result = services.article_restore(
+                        records=record.restore, imported_by=importer, dry_run=dry_run
+                    )
+                else:
+                    result = services.article_import(
+                        data=record.data, imported_by=importer, dry_run=dry_run
+                    )
             except Duplicate as exc:
                 skipped.append(f"{record.origin}: duplicate of #{exc.existing_id}")
             except DomainError as exc:

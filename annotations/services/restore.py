@@ -1,0 +1,331 @@
+"""Restoring articles from an export (annotations/exports.py): export -> import round trips.
+
+An exported article is recreated exactly, not re-imported: the same body and metadata, the same
+sentences (offsets, paragraphs, kinds, statuses; never re-segmented), and the same reviews and
+verdicts with their versions and timestamps. Only database ids, and the article's own import
+time and importer, are new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from annotations.errors import InvalidInput
+from annotations.models import Article, History, Label, Review, Sentence, Verdict
+from annotations.services.articles import (
+    ImportResult,
+    _duplicate_error,
+    _tags_get_or_create,
+    article_input_clean,
+)
+from annotations.services.reviews import _evidence_clean, review_snapshot, verdict_snapshot
+
+# Characters that may lie between sentences: whitespace and the invisible ones the segmenter
+# never puts in a sentence (see segmentation.py).
+_BETWEEN_SENTENCES = "\u200b\u2060\ufeff"
+
+
+def _fail(where: str, message: str) -> InvalidInput:
+    return InvalidInput({where: [message]})
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(where, "Must be an object.")
+    return value
+
+
+def _integer(data: Mapping[str, Any], key: str, where: str, *, minimum: int = 0) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _fail(where, f"{key} must be a whole number of at least {minimum}, not {value!r}.")
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise _fail(where, f"{key} must be a string, not {type(value).__name__}.")
+    return value
+
+
+def _boolean(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(where, f"{key} must be true or false, not {value!r}.")
+    return value
+
+
+def _choice(data: Mapping[str, Any], key: str, where: str, choices: list[str]) -> str:
+    value = data.get(key)
+    if value not in choices:
+        raise _fail(where, f"{key} {value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+def _timestamp(data: Mapping[str, Any], key: str, where: str) -> datetime:
+    value = data.get(key)
+    parsed = None
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise _fail(where, f"{key} {value!r} is not an ISO 8601 date-time.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    return parsed
+
+
+def _label(slug: Any, labels: dict[str, Label], where: str) -> Label:
+    # Retired labels are accepted: the reviews that used them are history worth keeping.
+    if slug not in labels:
+        raise _fail(
+            where, f"label {slug!r} does not exist; choose one of {', '.join(sorted(labels))}."
+        )
+    return labels[slug]
+
+
+def _username(value: Any, where: str, *, key: str) -> str:
+    User = get_user_model()
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    if not isinstance(value, str) or not value:
+        raise _fail(where, f"{key} must be a username, not {value!r}.")
+    try:
+        field.run_validators(value)
+        if field.max_length and len(value) > field.max_length:
+            raise ValidationError(f"longer than {field.max_length} characters")
+    except ValidationError as exc:
+        raise _fail(where, f"{key} {value!r} is not a valid username: {' '.join(exc)}") from None
+    return value
+
+
+def _users(usernames: set[str]) -> dict[str, AbstractBaseUser]:
+    """Users by username; a missing one is created inactive, without a password, as a reviewer.
+
+    The work they did is kept and attributed; an admin activates them if they come back.
+    """
+    User = get_user_model()
+    lookup = {f"{User.USERNAME_FIELD}__in": usernames}
+    found = {user.get_username(): user for user in User.objects.filter(**lookup)}
+    missing = sorted(usernames - found.keys())
+    if missing:
+        group = Group.objects.get(name="reviewer")
+        for username in missing:
+            user = User(**{User.USERNAME_FIELD: username}, is_active=False)
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(group)
+            found[username] = user
+    return found
+
+
+def _sentence(data: Mapping[str, Any], body: str) -> Sentence:
+    where = f"sentence {data.get('index')!r}"
+    index = _integer(data, "index", where)
+    where = f"sentence {index}"
+    start, end = _integer(data, "start", where), _integer(data, "end", where, minimum=1)
+    text = _text(data, "text", where)
+    if not text or end <= start:
+        raise _fail(where, f"is empty (start {start}, end {end}).")
+    if body[start:end] != text:
+        raise _fail(
+            where,
+            f"body[{start}:{end}] is {body[start:end][:80]!r}, not the exported text "
+            f"{text[:80]!r}; the body or the offsets were changed.",
+        )
+    sentence = Sentence(
+        index=index,
+        paragraph=_integer(data, "paragraph", where),
+        start=start,
+        end=end,
+        text=text,
+        kind=_choice(data, "kind", where, Sentence.Kind.values),
+        status=_choice(data, "status", where, Sentence.Status.values),
+    )
+    sentence.updated_at = _timestamp(data, "updated_at", where)
+    return sentence
+
+
+def _check_complete(sentences: list[Sentence], body: str) -> None:
+    """Every visible character of the body belongs to one sentence, as segmentation makes it.
+
+    A filtered export holds only some sentences of an article; restoring it would create an
+    article with holes, which a later full restore could not fill (its body is a duplicate).
+    """
+    position, gaps = 0, []
+    for sentence in sorted(sentences, key=lambda s: s.start):
+        if sentence.start < position:
+            raise _fail(f"sentence {sentence.index}", "overlaps the sentence before it.")
+        gaps.append(body[position : sentence.start])
+        position = sentence.end
+    gaps.append(body[position:])
+    for gap in gaps:
+        if gap.strip().strip(_BETWEEN_SENTENCES):
+            raise _fail(
+                "sentences",
+                f"the text {gap.strip()[:60]!r} is in no sentence: the records do not hold "
+                "every sentence of the article (was the export filtered?).",
+            )
+
+
+def _timestamps(items: list[Any], fields: list[str], values: list[dict[str, datetime]]) -> None:
+    # auto_now and auto_now_add overwrite timestamps on insert; bulk_update sets them as given.
+    for item, value in zip(items, values, strict=True):
+        for name in fields:
+            setattr(item, name, value[name])
+    if items:
+        type(items[0]).objects.bulk_update(items, fields, batch_size=500)
+
+
+def article_restore(
+    *,
+    records: Sequence[Mapping[str, Any]],
+    imported_by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Recreate one exported article from its records; raise Duplicate or InvalidInput."""
+    if not records:
+        raise _fail("records", "An article needs at least one record.")
+    first = _mapping(records[0].get("article"), "article")
+    if "body" not in first:
+        raise _fail(
+            "article",
+            f"the first record of article {first.get('id')!r} has no body; an export carries it "
+            "in the first record of each article, so the records start in the middle.",
+        )
+    fields = article_input_clean(first)  # the same rules as any import
+    existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
+    if existing is not None:
+        raise _duplicate_error(existing)
+
+    labels = {label.slug: label for label in Label.objects.all()}
+    sentences: list[Sentence] = []
+    reviews: list[tuple[int, Review, dict[str, datetime]]] = []
+    verdicts: list[tuple[int, Verdict, dict[str, datetime]]] = []
+    usernames: list[tuple[Review | Verdict, str, str]] = []
+    indexes: set[int] = set()
+    for record in records:
+        sentence = _sentence(_mapping(record.get("sentence"), "sentence"), fields.body)
+        where = f"sentence {sentence.index}"
+        if sentence.index in indexes:
+            raise _fail(where, "appears twice.")
+        indexes.add(sentence.index)
+        position = len(sentences)
+        sentences.append(sentence)
+
+        reviewers: set[str] = set()
+        review_list = record.get("reviews") or []
+        if not isinstance(review_list, list):
+            raise _fail(where, "reviews must be a list.")
+        for item in review_list:
+            data = _mapping(item, f"{where}: review")
+            reviewer = _username(data.get("reviewer"), f"{where}: review", key="reviewer")
+            here = f"{where}: review by {reviewer}"
+            if reviewer in reviewers:
+                raise _fail(here, "appears twice; a reviewer has one review per sentence.")
+            reviewers.add(reviewer)
+            try:
+                evidence = _evidence_clean(data.get("evidence"))
+            except InvalidInput as exc:
+                raise _fail(here, str(exc)) from None
+            review = Review(
+                label=_label(data.get("label"), labels, here),
+                note=_text(data, "note", here),
+                evidence=evidence,
+                version=_integer(data, "version", here, minimum=1),
+            )
+            times = {k: _timestamp(data, k, here) for k in ("created_at", "updated_at")}
+            reviews.append((position, review, times))
+            usernames.append((review, "reviewer", reviewer))
+
+        if record.get("verdict") is not None:
+            here = f"{where}: verdict"
+            data = _mapping(record["verdict"], here)
+            verdict = Verdict(
+                label=_label(data.get("label"), labels, here),
+                rationale=_text(data, "rationale", here),
+                is_consensus=_boolean(data, "is_consensus", here),
+                needs_attention=_boolean(data, "needs_attention", here),
+                version=_integer(data, "version", here, minimum=1),
+            )
+            times = {k: _timestamp(data, k, here) for k in ("created_at", "updated_at")}
+            verdicts.append((position, verdict, times))
+            if data.get("decided_by") is not None:
+                decided_by = _username(data["decided_by"], here, key="decided_by")
+                usernames.append((verdict, "decided_by", decided_by))
+    _check_complete(sentences, fields.body)
+
+    try:
+        with transaction.atomic():
+            article = _write(fields, imported_by, sentences, reviews, verdicts, usernames)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # Another import of the same body won the race between our check and our insert.
+        existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
+        if existing is None:
+            raise
+        raise _duplicate_error(existing) from None
+    return ImportResult(article=article, created=not dry_run, sentence_count=len(sentences))
+
+
+def _write(fields, imported_by, sentences, reviews, verdicts, usernames) -> Article:
+    article = Article.objects.create(
+        title=fields.title,
+        body=fields.body,
+        source=fields.source,
+        url=fields.url,
+        published_at=fields.published_at,
+        language=fields.language,
+        checksum=fields.checksum,
+        imported_by=imported_by if imported_by and imported_by.is_authenticated else None,
+    )
+    if fields.tags:
+        article.tags.add(*_tags_get_or_create(fields.tags))
+
+    exported_times = [{"updated_at": s.updated_at} for s in sentences]
+    for sentence in sentences:
+        sentence.article = article
+    Sentence.objects.bulk_create(sentences, batch_size=1000)
+    _timestamps(sentences, ["updated_at"], exported_times)
+
+    users = _users({username for _, _, username in usernames})
+    for item, attribute, username in usernames:
+        setattr(item, attribute, users[username])
+    for position, item, _ in [*reviews, *verdicts]:
+        item.sentence = sentences[position]
+    history = []
+    for model, rows, entity, snapshot in (
+        (Review, reviews, History.Entity.REVIEW, review_snapshot),
+        (Verdict, verdicts, History.Entity.VERDICT, verdict_snapshot),
+    ):
+        items = [item for _, item, _ in rows]
+        model.objects.bulk_create(items, batch_size=1000)
+        _timestamps(items, ["created_at", "updated_at"], [times for _, _, times in rows])
+        history += [
+            History(
+                article=article,
+                sentence=item.sentence,
+                entity=entity,
+                entity_id=item.pk,
+                action=History.Action.CREATE,
+                actor=None,  # nobody made it here: it came from an export
+                before=None,
+                after={**snapshot(item), "restored_from_export": True},
+            )
+            for item in items
+        ]
+    History.objects.bulk_create(history, batch_size=1000)
+    return article

@@ -1,0 +1,614 @@
+"""GET /api/export/ and manage.py export: formats, order, filters, safety, query budget."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.http import StreamingHttpResponse
+
+from annotations import exports, services
+from annotations.errors import NotFound
+from tests.factories import article_create
+
+pytestmark = pytest.mark.django_db
+
+BODY = "The bridge closes on Monday. Mr. Alder said the repairs cost £4.1 million.\nAdvert\n"
+T0, T1, T2, T3 = (datetime(2026, 3, day, 9, 0, tzinfo=UTC) for day in (1, 2, 3, 4))
+EVIDENCE = [
+    {
+        "url": "https://example.org/accounts",
+        "title": "Council accounts",
+        "quote": "£3.2 million",
+        "stance": "refutes",
+    }
+]
+
+
+@pytest.fixture
+def story(reviewer, reviewer2, editor):
+    """One article, 3 sentences: a reviewed one with a verdict, a reviewed one, a pending one."""
+    with time_machine.travel(T0, tick=False):
+        article = article_create(
+            title="Bridge to close",
+            body=BODY,
+            url="https://example.org/bridge",
+            source="Marlow Bay Courier",
+            published_at="2026-02-27T08:00:00Z",
+            tags=["transport", "council"],
+        )
+    first, second, _ = article.sentences.order_by("index")
+    with time_machine.travel(T1, tick=False):
+        services.review_save(
+            sentence=first, reviewer=reviewer, label="accurate", note="Matches the notice."
+        )
+    with time_machine.travel(T2, tick=False):
+        services.verdict_set(
+            sentence=first, editor=editor, label="accurate", rationale="The notice says Monday."
+        )
+    with time_machine.travel(T3, tick=False):
+        services.review_save(sentence=second, reviewer=reviewer2, label="false", evidence=EVIDENCE)
+    return article
+
+
+def expected_records(article) -> list[dict]:
+    ids = list(article.sentences.order_by("index").values_list("id", flat=True))
+    meta = {
+        "id": article.pk,
+        "title": "Bridge to close",
+        "url": "https://example.org/bridge",
+        "source": "Marlow Bay Courier",
+        "published_at": "2026-02-27T08:00:00Z",
+        "language": "en",
+        "tags": ["council", "transport"],
+        "checksum": article.checksum,
+    }
+    return [
+        {
+            "article": {**meta, "body": BODY},
+            "sentence": {
+                "id": ids[0],
+                "index": 0,
+                "paragraph": 0,
+                "start": 0,
+                "end": 28,
+                "text": "The bridge closes on Monday.",
+                "kind": "claim",
+                "status": "final",
+                "updated_at": "2026-03-03T09:00:00Z",
+            },
+            "reviews": [
+                {
+                    "reviewer": "rita",
+                    "label": "accurate",
+                    "note": "Matches the notice.",
+                    "evidence": [],
+                    "version": 1,
+                    "created_at": "2026-03-02T09:00:00Z",
+                    "updated_at": "2026-03-02T09:00:00Z",
+                }
+            ],
+            "verdict": {
+                "label": "accurate",
+                "rationale": "The notice says Monday.",
+                "decided_by": "ed",
+                "is_consensus": False,
+                "needs_attention": False,
+                "version": 1,
+                "created_at": "2026-03-03T09:00:00Z",
+                "updated_at": "2026-03-03T09:00:00Z",
+            },
+        },
+        {
+            "article": meta,
+            "sentence": {
+                "id": ids[1],
+                "index": 1,
+                "paragraph": 0,
+                "start": 29,
+                "end": 74,
+                "text": "Mr. Alder said the repairs cost £4.1 million.",
+                "kind": "claim",
+                "status": "in_review",
+                "updated_at": "2026-03-04T09:00:00Z",
+            },
+            "reviews": [
+                {
+                    "reviewer": "rob",
+                    "label": "false",
+                    "note": "",
+                    "evidence": EVIDENCE,
+                    "version": 1,
+                    "created_at": "2026-03-04T09:00:00Z",
+                    "updated_at": "2026-03-04T09:00:00Z",
+                }
+            ],
+            "verdict": None,
+        },
+        {
+            "article": meta,
+            "sentence": {
+                "id": ids[2],
+                "index": 2,
+                "paragraph": 1,
+                "start": 75,
+                "end": 81,
+                "text": "Advert",
+                "kind": "boilerplate",
+                "status": "pending",
+                "updated_at": "2026-03-01T09:00:00Z",
+            },
+            "reviews": [],
+            "verdict": None,
+        },
+    ]
+
+
+def content(response) -> bytes:
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content)
+
+
+def jsonl(response) -> list[dict]:
+    return [json.loads(line) for line in content(response).decode().splitlines()]
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content(response).decode("utf-8"), newline="")))
+
+
+def test_jsonl_is_one_record_per_sentence_with_reviews_and_verdict(editor_client, story):
+    response = editor_client.get("/api/export/?format=jsonl")
+
+    assert response.status_code == 200
+    assert jsonl(response) == expected_records(story)
+
+
+def test_json_is_one_array_of_the_same_records(editor_client, story):
+    response = editor_client.get("/api/export/?format=json")
+
+    assert response.status_code == 200
+    assert json.loads(content(response)) == expected_records(story)
+
+
+def test_json_is_the_default_format(editor_client, story):
+    response = editor_client.get("/api/export/")
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(content(response)) == expected_records(story)
+
+
+@pytest.mark.parametrize(
+    ("format", "content_type", "filename"),
+    [
+        ("json", "application/json", "factcheck-export.json"),
+        ("jsonl", "application/x-ndjson", "factcheck-export.jsonl"),
+        ("csv", "text/csv; charset=utf-8", "factcheck-export.csv"),
+        ("claimreview", "application/ld+json", "factcheck-export.jsonld"),
+    ],
+)
+def test_each_format_streams_an_attachment_with_its_content_type(
+    editor_client, story, format, content_type, filename
+):
+    response = editor_client.get(f"/api/export/?format={format}")
+
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert content(response)
+
+
+def test_an_accept_header_never_overrides_the_format(editor_client, story):
+    """DRF reads ?format= and Accept for its renderers: this once answered 404 and 406."""
+    response = editor_client.get("/api/export/?format=csv", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_an_empty_export_is_still_well_formed(editor_client):
+    def export(format: str) -> str:
+        return content(editor_client.get(f"/api/export/?format={format}")).decode()
+
+    assert json.loads(export("json")) == []
+    assert export("jsonl") == ""
+    assert csv_rows_of(export("csv")) == [exports.csv_header(0)]
+    assert json.loads(export("claimreview")) == []
+
+
+def csv_rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_body_appears_once_per_article_and_order_is_stable_across_pages(editor_client, monkeypatch):
+    # Small pages and article batches, so that pages end inside articles.
+    monkeypatch.setattr(exports, "PAGE_SIZE", 4)
+    monkeypatch.setattr(exports, "ARTICLE_BATCH", 2)
+    articles = [article_create(sentences=n) for n in (3, 7, 1, 5, 2)]
+
+    records = jsonl(editor_client.get("/api/export/?format=jsonl"))
+
+    expected = [(a.pk, s.index, s.pk) for a in articles for s in a.sentences.order_by("index")]
+    assert [(r["article"]["id"], r["sentence"]["index"], r["sentence"]["id"]) for r in records] == (
+        expected
+    )
+    with_body = [
+        (r["article"]["id"], r["sentence"]["index"]) for r in records if "body" in r["article"]
+    ]
+    assert with_body == [(a.pk, 0) for a in articles]
+    for record in records:
+        if "body" in record["article"]:
+            body = record["article"]["body"]
+        sentence = record["sentence"]
+        assert body[sentence["start"] : sentence["end"]] == sentence["text"]
+
+
+def test_body_is_in_the_first_exported_record_when_filters_skip_the_first_sentence(
+    editor_client, story
+):
+    records = jsonl(editor_client.get("/api/export/?format=jsonl&status=pending"))
+    assert [r["sentence"]["index"] for r in records] == [2]
+    assert records[0]["article"]["body"] == BODY
+
+
+@pytest.mark.parametrize(
+    ("query", "indexes"),
+    [
+        ("status=final", [0]),
+        ("status=in_review", [1]),
+        ("label=accurate", [0]),  # a review and the verdict
+        ("label=false", [1]),  # a review only
+        ("label=mixed", []),
+        ("updated_since=2026-03-03T09:00:00Z", [0, 1]),
+        ("updated_since=2026-03-04", [1]),
+        ("updated_since=2026-03-04T10:00:00%2B01:00", [1]),
+        ("status=final&label=false", []),
+    ],
+)
+def test_filters_select_sentences(editor_client, story, query, indexes):
+    with time_machine.travel(T0, tick=False):
+        other = article_create(sentences=2)  # pending, so only ?article= selects it
+    response = editor_client.get(f"/api/export/?format=jsonl&{query}")
+    assert [r["sentence"]["index"] for r in jsonl(response)] == indexes
+
+    by_article = editor_client.get(f"/api/export/?format=jsonl&article={other.pk}")
+    assert {r["article"]["id"] for r in jsonl(by_article)} == {other.pk}
+
+
+def test_csv_has_one_row_per_sentence_with_review_columns(editor_client, story, editor):
+    second = story.sentences.get(index=1)
+    services.review_save(sentence=second, reviewer=editor, label="mixed", note="Partly.")
+
+    rows = csv_rows(editor_client.get("/api/export/?format=csv"))
+
+    ids = list(story.sentences.order_by("index").values_list("id", flat=True))
+    article = [
+        str(story.pk),
+        "Bridge to close",
+        "https://example.org/bridge",
+        "Marlow Bay Courier",
+        "2026-02-27T08:00:00Z",
+        "en",
+        "council, transport",
+    ]
+    assert rows[0] == [
+        "article_id",
+        "article_title",
+        "article_url",
+        "article_source",
+        "article_published_at",
+        "article_language",
+        "article_tags",
+        "sentence_id",
+        "sentence_index",
+        "sentence_paragraph",
+        "sentence_start",
+        "sentence_end",
+        "sentence_text",
+        "sentence_kind",
+        "sentence_status",
+        "sentence_updated_at",
+        "verdict_label",
+        "verdict_rationale",
+        "verdict_decided_by",
+        "review_count",
+        *("review_1_reviewer", "review_1_label", "review_1_note", "review_1_evidence"),
+        *("review_2_reviewer", "review_2_label", "review_2_note", "review_2_evidence"),
+    ]
+    updated = story.sentences.get(index=1).updated_at.isoformat().replace("+00:00", "Z")
+    assert rows[1:] == [
+        [
+            *article,
+            *(str(ids[0]), "0", "0", "0", "28", "The bridge closes on Monday.", "claim", "final"),
+            "2026-03-03T09:00:00Z",
+            *("accurate", "The notice says Monday.", "ed", "1"),
+            *("rita", "accurate", "Matches the notice.", ""),
+            *("", "", "", ""),
+        ],
+        [
+            *article,
+            str(ids[1]),
+            *("1", "0", "29", "74", "Mr. Alder said the repairs cost £4.1 million."),
+            *("claim", "disputed", updated),
+            *("", "", "", "2"),
+            *("rob", "false", "", "https://example.org/accounts"),
+            *("ed", "mixed", "Partly.", ""),
+        ],
+        [
+            *article,
+            *(str(ids[2]), "2", "1", "75", "81", "Advert", "boilerplate", "pending"),
+            "2026-03-01T09:00:00Z",
+            *("", "", "", "0"),
+            *("", "", "", ""),
+            *("", "", "", ""),
+        ],
+    ]
+
+
+def test_csv_neutralises_spreadsheet_formulas(editor_client, reviewer, reviewer2):
+    article = article_create(
+        title='=HYPERLINK("https://evil.example","click")',
+        body="+1 555 0100 is the number to call.\n-5% is the change.\n@SUM(A1) is odd.",
+    )
+    first, second, _ = article.sentences.order_by("index")
+    services.review_save(sentence=first, reviewer=reviewer, label="accurate", note="=1+1")
+    services.review_save(sentence=first, reviewer=reviewer2, label="accurate", note="\tcmd")
+    services.review_save(sentence=second, reviewer=reviewer, label="accurate", note="\rcmd")
+
+    rows = csv_rows(editor_client.get("/api/export/?format=csv"))
+
+    cells = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert cells[0]["article_title"] == '\'=HYPERLINK("https://evil.example","click")'
+    assert [c["sentence_text"] for c in cells] == [
+        "'+1 555 0100 is the number to call.",
+        "'-5% is the change.",
+        "'@SUM(A1) is odd.",
+    ]
+    assert [cells[0]["review_1_note"], cells[0]["review_2_note"]] == ["'=1+1", "'\tcmd"]
+    assert cells[1]["review_1_note"] == "'\rcmd"
+    # Numbers stay numbers.
+    assert [c["sentence_index"] for c in cells] == ["0", "1", "2"]
+
+
+def test_claimreview_describes_each_published_verdict(editor_client, story, settings):
+    settings.FACTCHECK_ORGANISATION = "Marlow Bay Fact Check"
+    sentence = story.sentences.get(index=0)
+
+    response = editor_client.get("/api/export/?format=claimreview")
+
+    assert json.loads(content(response)) == [
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"http://testserver/claims/{sentence.pk}/",
+            "claimReviewed": "The bridge closes on Monday.",
+            "datePublished": "2026-03-03T09:00:00Z",
+            "author": {"@type": "Organization", "name": "Marlow Bay Fact Check"},
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": 5,
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": "Accurate",
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "appearance": [
+                    {
+                        "@type": "CreativeWork",
+                        "url": "https://example.org/bridge",
+                        "headline": "Bridge to close",
+                        "publisher": {"@type": "Organization", "name": "Marlow Bay Courier"},
+                        "datePublished": "2026-02-27T08:00:00Z",
+                    }
+                ],
+                "datePublished": "2026-02-27T08:00:00Z",
+            },
+        }
+    ]
+
+
+def test_claimreview_skips_non_claims_and_omits_missing_ratings(editor_client, story, editor):
+    second, advert = story.sentences.get(index=1), story.sentences.get(index=2)
+    services.verdict_set(sentence=second, editor=editor, label="unverifiable")
+    services.verdict_set(sentence=advert, editor=editor, label="not_a_claim")
+
+    reviews = json.loads(content(editor_client.get("/api/export/?format=claimreview")))
+
+    assert [r["claimReviewed"] for r in reviews] == [
+        "The bridge closes on Monday.",
+        "Mr. Alder said the repairs cost £4.1 million.",
+    ]
+    assert reviews[1]["reviewRating"] == {
+        "@type": "Rating",
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Unverifiable",
+    }
+
+
+def test_claimreview_for_one_sentence_matches_the_export(editor_client, story):
+    sentence = story.sentences.get(index=0)
+    exported = json.loads(content(editor_client.get("/api/export/?format=claimreview")))
+
+    single = exports.claimreview_for_sentence(sentence, base_url="http://testserver")
+
+    assert single == exported[0]
+    assert json.loads(json.dumps(single)) == single  # JSON-ready as it is
+    with pytest.raises(NotFound):
+        exports.claimreview_for_sentence(story.sentences.get(index=1), base_url="http://testserver")
+
+
+def test_anonymous_gets_401(anon_client, story):
+    response = anon_client.get("/api/export/?format=csv")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_reviewers_may_not_export_because_it_shows_every_review(reviewer_client, story):
+    response = reviewer_client.get("/api/export/?format=jsonl")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Exports show every reviewer's ratings; only editors and admins may export."
+    }
+
+
+def test_token_clients_may_export(editor_token_client, story):
+    response = editor_token_client.get("/api/export/?format=jsonl")
+    assert response.status_code == 200
+    assert jsonl(response) == expected_records(story)
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ("format=xml", {"format": ["'xml' is not one of json, jsonl, csv, claimreview."]}),
+        (
+            "status=bogus",
+            {"status": ["'bogus' is not one of pending, in_review, disputed, final."]},
+        ),
+        (
+            "label=flase",
+            {
+                "label": [
+                    "label 'flase' does not exist; choose one of accurate, mostly_accurate, "
+                    "mixed, misleading, false, unverifiable, not_a_claim."
+                ]
+            },
+        ),
+        (
+            "updated_since=yesterday",
+            {
+                "updated_since": [
+                    "'yesterday' is not an ISO 8601 date-time; use e.g. 2026-03-01T09:30:00Z."
+                ]
+            },
+        ),
+        (
+            "updated_since=2026-02-30",
+            {
+                "updated_since": [
+                    "'2026-02-30' is not an ISO 8601 date-time; use e.g. 2026-03-01T09:30:00Z."
+                ]
+            },
+        ),
+        ("article=abc", {"article": ["'abc' is not an article id (a whole number)."]}),
+    ],
+)
+def test_bad_parameters_answer_400_with_the_field_and_message(editor_client, query, errors):
+    response = editor_client.get(f"/api/export/?{query}")
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+@pytest.mark.parametrize(("format", "budget"), [("jsonl", 5), ("csv", 6), ("claimreview", 6)])
+def test_queries_do_not_grow_with_the_number_of_sentences(
+    editor_client, editor, reviewer, django_assert_max_num_queries, format, budget
+):
+    # Some sentences have a review and a verdict, so every kind of row is read. Queries:
+    #   1. the editor's permissions, for CanExport
+    #   2. csv: the most reviews on one sentence (how many review columns); claimreview: labels
+    #   3. the sentences with their verdicts (DECLARE of a server-side cursor on PostgreSQL)
+    #   4. the reviews of the page's sentences (a page is 2,000 sentences)
+    #   5. the tags of the page's articles
+    #   6. the page's articles (with their bodies for json and jsonl)
+    for size in (10, 500):
+        article = article_create(sentences=size)
+        for sentence in article.sentences.all()[: size // 5]:
+            services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+            services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+        with django_assert_max_num_queries(budget):
+            response = editor_client.get(f"/api/export/?format={format}&article={article.pk}")
+            # The export is read while the response is consumed, so consume it in the block.
+            exported = content(response).decode()
+        if format == "jsonl":
+            assert len(exported.splitlines()) == size
+        elif format == "csv":
+            assert len(csv_rows_of(exported)) == 1 + size
+        else:
+            assert len(json.loads(exported)) == size // 5
+
+
+def test_openapi_schema_documents_the_export(editor_client):
+    response = editor_client.get("/api/schema/?format=json")
+
+    operation = json.loads(response.content)["paths"]["/api/export/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {
+        "format",
+        "article",
+        "label",
+        "status",
+        "updated_since",
+    }
+    assert set(operation["responses"]) == {"200", "400", "401", "403"}
+    assert set(operation["responses"]["200"]["content"]) == {
+        "application/json",
+        "application/x-ndjson",
+        "text/csv",
+        "application/ld+json",
+    }
+
+
+# --- manage.py export ---------------------------------------------------------------------
+
+
+def test_command_writes_the_same_records_as_the_api(editor_client, story, tmp_path):
+    path = tmp_path / "out.jsonl"
+
+    call_command("export", "--format", "jsonl", "-o", str(path), stderr=StringIO())
+
+    api = content(editor_client.get("/api/export/?format=jsonl"))
+    assert path.read_bytes() == api
+    assert [json.loads(line) for line in path.read_text().splitlines()] == expected_records(story)
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_command_takes_the_same_filters(story, tmp_path):
+    path = tmp_path / "out.csv"
+    call_command(
+        "export",
+        "--format=csv",
+        f"--article={story.pk}",
+        "--status=in_review",
+        "--label=false",
+        "--updated-since=2026-03-04",
+        f"--output={path}",
+        stderr=StringIO(),
+    )
+    rows = csv_rows_of(path.read_text())
+    assert [row[12] for row in rows[1:]] == ["Mr. Alder said the repairs cost £4.1 million."]
+
+
+def test_command_writes_to_stdout_without_an_output(story):
+    out = StringIO()
+    call_command(
+        "export", "--format", "claimreview", "--base-url", "https://fc.example", stdout=out
+    )
+    sentence = story.sentences.get(index=0)
+    assert [r["url"] for r in json.loads(out.getvalue())] == [
+        f"https://fc.example/claims/{sentence.pk}/"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "format: 'xml' is not one of json, jsonl, csv, claimreview."),
+        (["--status", "done"], "status: 'done' is not one of pending, in_review, disputed, final."),
+        (["--article", "twelve"], "article: 'twelve' is not an article id (a whole number)."),
+        (["--base-url", "ftp://x"], "base-url: 'ftp://x' is not an http(s) URL."),
+    ],
+)
+def test_command_bad_option_is_one_line_error(args, message, tmp_path):
+    path = tmp_path / "out.json"
+    with pytest.raises(CommandError) as excinfo:
+        call_command("export", *args, "-o", str(path))
+    assert str(excinfo.value) == message
+    assert "\n" not in str(excinfo.value)
+    assert not path.exists()

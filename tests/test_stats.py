@@ -1,0 +1,100 @@
+"""GET /api/stats/: counts, backlog, throughput and agreement against hand-computed figures."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from annotations import services
+from tests.factories import article_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rated(settings, reviewer, reviewer2):
+    """Three sentences rated by rita and rob: agree, disagree, agree.
+
+    Coincidences: o[a,a] = 2, o[m,m] = 2, o[a,m] = o[m,a] = 1; n_a = n_m = 3, n = 6, so
+    nominal alpha = 1 - 5 * 2 / (3 * 3 * 2) = 4/9. With only two values, the ordinal figure
+    is the same. Kappa: p_o = 2/3, p_e = 2/3 * 1/3 + 1/3 * 2/3 = 4/9, kappa = (2/9) / (5/9) = 0.4.
+    """
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    article = article_create(sentences=4)
+    s0, s1, s2, _ = article.sentences.order_by("index")
+    for sentence, first, second in [
+        (s0, "accurate", "accurate"),
+        (s1, "accurate", "mixed"),
+        (s2, "mixed", "mixed"),
+    ]:
+        services.review_save(sentence=sentence, reviewer=reviewer, label=first)
+        services.review_save(sentence=sentence, reviewer=reviewer2, label=second)
+    return article
+
+
+def test_editor_sees_counts_backlog_throughput_and_agreement(editor_client, rated):
+    stats = editor_client.get("/api/stats/").json()
+    today = timezone.localdate().isoformat()
+
+    assert stats["claims_by_status"] == {"pending": 1, "in_review": 2, "disputed": 1, "final": 0}
+    assert stats["backlog"] == {"pending_claims": 1, "disputed": 1, "verdicts_needing_attention": 0}
+    assert stats["throughput"] == [
+        {"reviewer": "rita", "day": today, "reviews": 3},
+        {"reviewer": "rob", "day": today, "reviews": 3},
+    ]
+    agreement = stats["agreement"]
+    assert (agreement["sentences"], agreement["reviews"]) == (3, 6)
+    assert agreement["alpha_nominal"] == pytest.approx(4 / 9)
+    assert agreement["alpha_ordinal"] == pytest.approx(4 / 9)
+    assert agreement["per_article"] == [
+        {"article": rated.pk, "alpha_nominal": pytest.approx(4 / 9)}
+    ]
+    assert agreement["per_label"]["accurate"] == pytest.approx(4 / 9)
+    assert agreement["per_label"]["false"] is None  # nobody used it: undefined
+    assert agreement["pairs"] == [
+        {
+            "reviewers": ["rita", "rob"],
+            "units": 3,
+            "kappa": pytest.approx(0.4),
+            "observed": pytest.approx(2 / 3),
+        }
+    ]
+
+
+def test_a_reviewer_sees_only_their_own_figures(reviewer_client, rated, editor, settings):
+    other = article_create(sentences=1).sentences.get()
+    services.review_save(sentence=other, reviewer=editor, label="mixed")
+
+    stats = reviewer_client.get("/api/stats/").json()
+
+    assert {row["reviewer"] for row in stats["throughput"]} == {"rita"}
+    assert [pair["reviewers"] for pair in stats["agreement"]["pairs"]] == [["rita", "rob"]]
+
+
+def test_stats_without_reviews_are_empty_not_errors(editor_client):
+    article_create(sentences=2)
+    stats = editor_client.get("/api/stats/").json()
+    assert stats["agreement"]["alpha_nominal"] is None
+    assert stats["agreement"]["pairs"] == []
+    assert stats["throughput"] == []
+
+
+@pytest.mark.parametrize("days", ["0", "x", "-3", "99999"])
+def test_bad_days_answers_400(editor_client, days):
+    response = editor_client.get(f"/api/stats/?days={days}")
+    assert response.status_code == 400
+    assert response.json() == {"days": ["Must be a whole number of days from 1 to 3660."]}
+
+
+@pytest.mark.parametrize("sentences", [3, 30])
+def test_stats_query_count_does_not_grow(
+    editor_client, reviewer, reviewer2, settings, django_assert_max_num_queries, sentences
+):
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    for sentence in article_create(sentences=sentences).sentences.all():
+        services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+        services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    # role + sentence counts + reviews by label + verdicts by label + labels + articles
+    # + reviewers + flagged verdicts + throughput + agreement rows + reviewer names
+    with django_assert_max_num_queries(11):
+        editor_client.get("/api/stats/")
