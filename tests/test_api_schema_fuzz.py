@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -17,7 +19,20 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @pytest.fixture
-def editor_token(db) -> str:
+def keep_connection():
+    """Calling the WSGI app directly fires request_finished, which would close the test's
+    database connection (inside its transaction) on PostgreSQL; Django's own test client
+    disconnects the same handlers."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def editor_token(db, keep_connection) -> str:
     """An editor with some data to read, so generated ids sometimes hit real rows."""
     editor = UserFactory(username="fuzz-editor", groups=["editor"])
     article = article_create(sentences=3)

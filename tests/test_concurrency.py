@@ -1,0 +1,99 @@
+"""Concurrent saves on PostgreSQL with real threads: nothing lost, status right, 412 on stale."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from annotations import services
+from annotations.models import History, Review, Sentence, Verdict
+from tests.factories import UserFactory, article_create
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(seeded_transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises all writers")
+
+
+def run_together(*calls):
+    """Run each call in its own thread, released at the same moment; return their results."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        finally:
+            connections.close_all()  # each thread has its own connection
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("labels", [("mixed", "accurate"), ("mixed", "mixed")])
+def test_two_reviewers_saving_at_once_both_keep_their_reviews(settings, labels):
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    sentence = article_create(sentences=1).sentences.get()
+    users = [UserFactory(username=f"r{i}", groups=["reviewer"]) for i in range(2)]
+    url = f"/api/sentences/{sentence.pk}/review/"
+
+    for _ in range(5):  # a few rounds, so the race is really run
+        Review.objects.all().delete()
+        Verdict.objects.all().delete()
+        Sentence.objects.filter(pk=sentence.pk).update(status="pending")
+        responses = run_together(
+            *[
+                lambda u=u, lb=lb: client_for(u).put(url, {"label": lb}, format="json")
+                for u, lb in zip(users, labels, strict=True)
+            ]
+        )
+        assert sorted(r.status_code for r in responses) == [201, 201]
+        assert Review.objects.filter(sentence=sentence).count() == 2
+        sentence.refresh_from_db()
+        if labels[0] == labels[1]:
+            assert sentence.status == "final"
+            assert Verdict.objects.filter(sentence=sentence, is_consensus=True).count() == 1
+        else:
+            assert sentence.status == "disputed"
+            assert not Verdict.objects.exists()
+
+
+def test_the_same_reviewer_saving_from_two_tabs_gets_412_on_the_stale_one():
+    sentence = article_create(sentences=1).sentences.get()
+    reviewer = UserFactory(username="tabs", groups=["reviewer"])
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    url = f"/api/sentences/{sentence.pk}/review/"
+
+    responses = run_together(
+        lambda: client_for(reviewer).put(
+            url, {"label": "mixed", "note": "tab one"}, format="json", HTTP_IF_MATCH='"1"'
+        ),
+        lambda: client_for(reviewer).put(
+            url, {"label": "unverifiable", "note": "tab two"}, format="json", HTTP_IF_MATCH='"1"'
+        ),
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 412]
+    winner = next(r for r in responses if r.status_code == 200).json()
+    loser = next(r for r in responses if r.status_code == 412).json()
+    assert loser["current"]["note"] == winner["note"]  # the stale tab sees what won
+    review = Review.objects.get()
+    assert (review.version, review.note) == (2, winner["note"])
+    assert History.objects.count() == 2  # create + the one update that won
