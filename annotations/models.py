@@ -169,6 +169,7 @@ class Label(models.Model):
                 fields=["key"],
                 condition=Q(active=True) & ~Q(key=""),
                 name="label_unique_active_key",
+                violation_error_message="Another active label already uses this key.",
             ),
             models.CheckConstraint(
                 condition=Q(rating_value__isnull=True)

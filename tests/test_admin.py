@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations import services
+from annotations.models import Label
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,71 @@ def test_reviewers_are_kept_out_of_the_admin(client, reviewer):
     client.force_login(reviewer)
     response = client.get("/admin/")
     assert response.status_code == 302
+
+
+def label_form(**overrides) -> dict:
+    data = {
+        "name": "Satire",
+        "slug": "satire",
+        "description": "Not meant literally.",
+        "colour": "#aa33cc",
+        "key": "8",
+        "order": 8,
+        "rating_value": "",
+        "is_claim": "",
+        "requires_evidence": "",
+        "active": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_admin_adds_renames_recolours_and_retires_labels(client, superuser, reviewer_client):
+    client.force_login(superuser)
+
+    added = client.post("/admin/annotations/label/add/", label_form())
+    assert added.status_code == 302
+    label = Label.objects.get(slug="satire")
+    changed = client.post(
+        f"/admin/annotations/label/{label.pk}/change/",
+        label_form(name="Satire or parody", colour="#123456", order=0, active=None),
+    )
+    assert changed.status_code == 302
+    label.refresh_from_db()
+    assert (label.name, label.colour, label.order, label.active) == (
+        "Satire or parody",
+        "#123456",
+        0,
+        False,
+    )
+    slugs = [lb["slug"] for lb in reviewer_client.get("/api/labels/").json()]
+    assert "satire" not in slugs
+
+
+def test_admin_refuses_a_key_already_used_by_an_active_label(client, superuser):
+    client.force_login(superuser)
+    response = client.post("/admin/annotations/label/add/", label_form(key="1"))
+    assert response.status_code == 200  # the form again, with the error
+    assert b"Another active label already uses this key." in response.content
+    assert not Label.objects.filter(slug="satire").exists()
+
+
+def test_admin_refuses_a_bad_colour(client, superuser):
+    client.force_login(superuser)
+    response = client.post("/admin/annotations/label/add/", label_form(colour="red"))
+    assert b"Use a colour like #1a9850." in response.content
+    assert not Label.objects.filter(slug="satire").exists()
+
+
+def test_a_retired_label_keeps_the_reviews_that_used_it(reviewer, reviewer_client):
+    sentence = article_create(sentences=1).sentences.get()
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    Label.objects.filter(slug="mixed").update(active=False)
+
+    review = reviewer_client.get(f"/api/sentences/{sentence.pk}/").json()["reviews"][0]
+
+    assert review["label"] == "mixed"
+    response = reviewer_client.put(
+        f"/api/sentences/{sentence.pk}/review/", {"label": "mixed"}, format="json"
+    )
+    assert response.status_code == 400
