@@ -140,6 +140,12 @@ class VerdictInputSerializer(serializers.Serializer):
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
+class SplitInputSerializer(serializers.Serializer):
+    at = serializers.IntegerField(
+        help_text="Offset into the article body, strictly inside the sentence."
+    )
+
+
 class RestoreInputSerializer(serializers.Serializer):
     history = serializers.IntegerField(
         help_text="The id of one of this sentence's history entries."

@@ -226,6 +226,30 @@ class SentenceViewSet(
         )
         return Response(serializers.HistorySerializer(entry).data)
 
+    @extend_schema(
+        request=serializers.SplitInputSerializer,
+        responses={200: serializers.SentenceDetailSerializer(many=True), **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="split")
+    def split(self, request: Request, pk: str) -> Response:
+        """Editors: split this sentence at a body offset; both parts return to pending."""
+        data = request_object(request)
+        parts = services.sentence_split(sentence=int(pk), at=data.get("at"), editor=request.user)
+        return self._sentences([part.pk for part in parts])
+
+    @extend_schema(
+        request=None, responses={200: serializers.SentenceDetailSerializer(many=True), **CONFLICT}
+    )
+    @action(detail=True, methods=["post"], url_path="merge")
+    def merge(self, request: Request, pk: str) -> Response:
+        """Editors: merge this sentence with the next one in its paragraph."""
+        merged = services.sentence_merge(sentence=int(pk), editor=request.user)
+        return self._sentences([merged.pk])
+
+    def _sentences(self, ids: list[int]) -> Response:
+        rows = self.get_queryset().filter(pk__in=ids)
+        return Response(self.get_serializer(rows, many=True).data)
+
 
 class LabelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The rating scale, in order; `?include_retired=1` adds retired labels."""

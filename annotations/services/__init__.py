@@ -22,8 +22,11 @@ from annotations.services.reviews import (
     verdict_set,
     verdict_snapshot,
 )
+from annotations.services.segments import sentence_merge, sentence_split
 
 __all__ = [
+    "sentence_merge",
+    "sentence_split",
     "assignment_create",
     "assignment_delete",
     "ArticleInput",

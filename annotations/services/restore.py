@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from annotations.errors import InvalidInput
 from annotations.models import Article, History, Label, Review, Sentence, Verdict
 from annotations.services.articles import (
+    ArticleInput,
     ImportResult,
     _duplicate_error,
     _tags_get_or_create,
@@ -33,6 +34,7 @@ from annotations.services.reviews import _evidence_clean, review_snapshot, verdi
 # Characters that may lie between sentences: whitespace and the invisible ones the segmenter
 # never puts in a sentence (see segmentation.py).
 _BETWEEN_SENTENCES = "\u200b\u2060\ufeff"
+_TIMES = ("created_at", "updated_at")
 
 
 def _fail(where: str, message: str) -> InvalidInput:
@@ -180,13 +182,50 @@ def _check_complete(sentences: list[Sentence], body: str) -> None:
             )
 
 
-def _timestamps(items: list[Any], fields: list[str], values: list[dict[str, datetime]]) -> None:
-    # auto_now and auto_now_add overwrite timestamps on insert; bulk_update sets them as given.
-    for item, value in zip(items, values, strict=True):
-        for name in fields:
-            setattr(item, name, value[name])
+def _bulk_create_keeping_times(model: type, items: list[Any], fields: tuple[str, ...]) -> None:
+    """bulk_create, keeping the timestamps set on the items (auto_now would overwrite them)."""
+    times = [[getattr(item, name) for name in fields] for item in items]
+    model.objects.bulk_create(items, batch_size=1000)
+    for item, values in zip(items, times, strict=True):
+        for name, value in zip(fields, values, strict=True):
+            setattr(item, name, value)
     if items:
-        type(items[0]).objects.bulk_update(items, fields, batch_size=500)
+        model.objects.bulk_update(items, fields, batch_size=500)
+
+
+# (position of its sentence in the records, an unsaved review or verdict)
+_Pending = tuple[int, Review | Verdict]
+# (review or verdict, the attribute naming a user, the username)
+_UserRef = tuple[Review | Verdict, str, str]
+
+
+def _review(data: Mapping[str, Any], where: str, labels: dict[str, Label]) -> tuple[Review, str]:
+    reviewer = _username(data.get("reviewer"), f"{where}: review", key="reviewer")
+    here = f"{where}: review by {reviewer}"
+    try:
+        evidence = _evidence_clean(data.get("evidence"))
+    except InvalidInput as exc:
+        raise _fail(here, str(exc)) from None
+    review = Review(
+        label=_label(data.get("label"), labels, here),
+        note=_text(data, "note", here),
+        evidence=evidence,
+        version=_integer(data, "version", here, minimum=1),
+    )
+    review.created_at, review.updated_at = (_timestamp(data, k, here) for k in _TIMES)
+    return review, reviewer
+
+
+def _verdict(data: Mapping[str, Any], here: str, labels: dict[str, Label]) -> Verdict:
+    verdict = Verdict(
+        label=_label(data.get("label"), labels, here),
+        rationale=_text(data, "rationale", here),
+        is_consensus=_boolean(data, "is_consensus", here),
+        needs_attention=_boolean(data, "needs_attention", here),
+        version=_integer(data, "version", here, minimum=1),
+    )
+    verdict.created_at, verdict.updated_at = (_timestamp(data, k, here) for k in _TIMES)
+    return verdict
 
 
 def article_restore(
@@ -212,64 +251,44 @@ def article_restore(
 
     labels = {label.slug: label for label in Label.objects.all()}
     sentences: list[Sentence] = []
-    reviews: list[tuple[int, Review, dict[str, datetime]]] = []
-    verdicts: list[tuple[int, Verdict, dict[str, datetime]]] = []
-    usernames: list[tuple[Review | Verdict, str, str]] = []
+    reviews: list[_Pending] = []
+    verdicts: list[_Pending] = []
+    users: list[_UserRef] = []
     indexes: set[int] = set()
-    for record in records:
+    for position, record in enumerate(records):
         sentence = _sentence(_mapping(record.get("sentence"), "sentence"), fields.body)
         where = f"sentence {sentence.index}"
         if sentence.index in indexes:
             raise _fail(where, "appears twice.")
         indexes.add(sentence.index)
-        position = len(sentences)
         sentences.append(sentence)
 
-        reviewers: set[str] = set()
-        review_list = record.get("reviews") or []
-        if not isinstance(review_list, list):
+        items = record.get("reviews") or []
+        if not isinstance(items, list):
             raise _fail(where, "reviews must be a list.")
-        for item in review_list:
-            data = _mapping(item, f"{where}: review")
-            reviewer = _username(data.get("reviewer"), f"{where}: review", key="reviewer")
-            here = f"{where}: review by {reviewer}"
+        reviewers: set[str] = set()
+        for item in items:
+            review, reviewer = _review(_mapping(item, f"{where}: review"), where, labels)
             if reviewer in reviewers:
-                raise _fail(here, "appears twice; a reviewer has one review per sentence.")
+                raise _fail(f"{where}: review by {reviewer}", "appears twice.")
             reviewers.add(reviewer)
-            try:
-                evidence = _evidence_clean(data.get("evidence"))
-            except InvalidInput as exc:
-                raise _fail(here, str(exc)) from None
-            review = Review(
-                label=_label(data.get("label"), labels, here),
-                note=_text(data, "note", here),
-                evidence=evidence,
-                version=_integer(data, "version", here, minimum=1),
-            )
-            times = {k: _timestamp(data, k, here) for k in ("created_at", "updated_at")}
-            reviews.append((position, review, times))
-            usernames.append((review, "reviewer", reviewer))
+            reviews.append((position, review))
+            users.append((review, "reviewer", reviewer))
 
         if record.get("verdict") is not None:
             here = f"{where}: verdict"
             data = _mapping(record["verdict"], here)
-            verdict = Verdict(
-                label=_label(data.get("label"), labels, here),
-                rationale=_text(data, "rationale", here),
-                is_consensus=_boolean(data, "is_consensus", here),
-                needs_attention=_boolean(data, "needs_attention", here),
-                version=_integer(data, "version", here, minimum=1),
-            )
-            times = {k: _timestamp(data, k, here) for k in ("created_at", "updated_at")}
-            verdicts.append((position, verdict, times))
+            verdict = _verdict(data, here, labels)
+            verdicts.append((position, verdict))
             if data.get("decided_by") is not None:
-                decided_by = _username(data["decided_by"], here, key="decided_by")
-                usernames.append((verdict, "decided_by", decided_by))
+                users.append(
+                    (verdict, "decided_by", _username(data["decided_by"], here, key="decided_by"))
+                )
     _check_complete(sentences, fields.body)
 
     try:
         with transaction.atomic():
-            article = _write(fields, imported_by, sentences, reviews, verdicts, usernames)
+            article = _write(fields, imported_by, sentences, reviews, verdicts, users)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:
@@ -281,7 +300,14 @@ def article_restore(
     return ImportResult(article=article, created=not dry_run, sentence_count=len(sentences))
 
 
-def _write(fields, imported_by, sentences, reviews, verdicts, usernames) -> Article:
+def _write(
+    fields: ArticleInput,
+    imported_by: AbstractBaseUser | None,
+    sentences: list[Sentence],
+    reviews: list[_Pending],
+    verdicts: list[_Pending],
+    users: list[_UserRef],
+) -> Article:
     article = Article.objects.create(
         title=fields.title,
         body=fields.body,
@@ -295,25 +321,22 @@ def _write(fields, imported_by, sentences, reviews, verdicts, usernames) -> Arti
     if fields.tags:
         article.tags.add(*_tags_get_or_create(fields.tags))
 
-    exported_times = [{"updated_at": s.updated_at} for s in sentences]
     for sentence in sentences:
         sentence.article = article
-    Sentence.objects.bulk_create(sentences, batch_size=1000)
-    _timestamps(sentences, ["updated_at"], exported_times)
+    _bulk_create_keeping_times(Sentence, sentences, ("updated_at",))
 
-    users = _users({username for _, _, username in usernames})
-    for item, attribute, username in usernames:
-        setattr(item, attribute, users[username])
-    for position, item, _ in [*reviews, *verdicts]:
+    by_name = _users({username for _, _, username in users})
+    for item, attribute, username in users:
+        setattr(item, attribute, by_name[username])
+    for position, item in [*reviews, *verdicts]:
         item.sentence = sentences[position]
     history = []
     for model, rows, entity, snapshot in (
         (Review, reviews, History.Entity.REVIEW, review_snapshot),
         (Verdict, verdicts, History.Entity.VERDICT, verdict_snapshot),
     ):
-        items = [item for _, item, _ in rows]
-        model.objects.bulk_create(items, batch_size=1000)
-        _timestamps(items, ["created_at", "updated_at"], [times for _, _, times in rows])
+        items = [item for _, item in rows]
+        _bulk_create_keeping_times(model, items, _TIMES)
         history += [
             History(
                 article=article,

@@ -1,0 +1,149 @@
+"""Segmentation fixes by editors: split a sentence, or merge it with the next one.
+
+Offsets stay exact (`body[start:end] == text`), indexes stay dense, the sentences touched return
+to `pending`, and the reviews and verdicts they held are withdrawn into history, never dropped.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+
+from annotations import permissions, segmentation
+from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
+from annotations.models import History, Review, Sentence, Verdict
+from annotations.services.reviews import _history_add, review_snapshot, verdict_snapshot
+
+# Indexes are shifted in two steps through this offset: a single `index = index + 1` can trip
+# the (article, index) unique constraint row by row halfway through the update.
+_SHIFT = 1_000_000
+
+
+def _editor_required(user: AbstractBaseUser) -> None:
+    if not permissions.is_editor(user):
+        raise Forbidden("Only editors may fix the segmentation.")
+
+
+def _locked_sentences(sentence: Sentence | int) -> tuple[Sentence, list[Sentence]]:
+    """The sentence and every sentence after it in its article, locked, in order."""
+    pk = sentence.pk if isinstance(sentence, Sentence) else sentence
+    target = Sentence.objects.select_related("article").filter(pk=pk).first()
+    if target is None:
+        raise NotFound(f"sentence {pk} does not exist.")
+    rest = list(
+        Sentence.objects.select_for_update()
+        .filter(article_id=target.article_id, index__gte=target.index)
+        .order_by("index")
+    )
+    if not rest or rest[0].pk != target.pk:  # changed under us; the caller may retry
+        raise NotFound(f"sentence {pk} does not exist.")
+    rest[0].article = target.article
+    return rest[0], rest[1:]
+
+
+def _withdraw_work(sentences: list[Sentence], actor: AbstractBaseUser) -> None:
+    """Move the reviews and verdicts of `sentences` into history and delete them."""
+    ids = [s.pk for s in sentences]
+    by_id = {s.pk: s for s in sentences}
+    for review in Review.objects.select_related("label", "reviewer").filter(sentence_id__in=ids):
+        _history_add(
+            sentence=by_id[review.sentence_id],
+            entity=History.Entity.REVIEW,
+            entity_id=review.pk,
+            action=History.Action.DELETE,
+            actor=actor,
+            before=review_snapshot(review),
+            after=None,
+        )
+    for verdict in Verdict.objects.select_related("label", "decided_by").filter(
+        sentence_id__in=ids
+    ):
+        _history_add(
+            sentence=by_id[verdict.sentence_id],
+            entity=History.Entity.VERDICT,
+            entity_id=verdict.pk,
+            action=History.Action.DELETE,
+            actor=actor,
+            before=verdict_snapshot(verdict),
+            after=None,
+        )
+    Review.objects.filter(sentence_id__in=ids).delete()
+    Verdict.objects.filter(sentence_id__in=ids).delete()
+
+
+def _shift(sentences: list[Sentence], by: int) -> None:
+    ids = [s.pk for s in sentences]
+    if not ids:
+        return
+    Sentence.objects.filter(pk__in=ids).update(index=F("index") + _SHIFT)
+    Sentence.objects.filter(pk__in=ids).update(index=F("index") - _SHIFT + by)
+
+
+def _kind(text: str) -> str:
+    return Sentence.Kind.BOILERPLATE if segmentation.is_boilerplate(text) else Sentence.Kind.CLAIM
+
+
+def sentence_split(
+    *, sentence: Sentence | int, at: int, editor: AbstractBaseUser
+) -> tuple[Sentence, Sentence]:
+    """Split a sentence at body offset `at` into two; both return to pending."""
+    _editor_required(editor)
+    if not (isinstance(at, int) and not isinstance(at, bool) and 0 <= at <= MAX_ID):
+        raise InvalidInput({"at": ["Must be a character offset into the article body."]})
+    with transaction.atomic():
+        first, after = _locked_sentences(sentence)
+        body = first.article.body
+        if not first.start < at < first.end:
+            raise InvalidInput(
+                {
+                    "at": [
+                        f"Split inside the sentence: an offset from {first.start + 1} to "
+                        f"{first.end - 1}."
+                    ]
+                }
+            )
+        # Whitespace around the cut belongs to neither sentence.
+        left_end = first.start + len(body[first.start : at].rstrip())
+        right_start = first.end - len(body[at : first.end].lstrip())
+        if left_end <= first.start or right_start >= first.end:
+            raise InvalidInput({"at": ["Both parts of a split need some text."]})
+        _withdraw_work([first], editor)
+        _shift(after, +1)
+        second = Sentence.objects.create(
+            article_id=first.article_id,
+            index=first.index + 1,
+            paragraph=first.paragraph,
+            start=right_start,
+            end=first.end,
+            text=body[right_start : first.end],
+            kind=_kind(body[right_start : first.end]),
+        )
+        first.end, first.text = left_end, body[first.start : left_end]
+        first.kind, first.status = _kind(first.text), Sentence.Status.PENDING
+        first.save(update_fields=["end", "text", "kind", "status", "updated_at"])
+    return first, second
+
+
+def sentence_merge(*, sentence: Sentence | int, editor: AbstractBaseUser) -> Sentence:
+    """Merge a sentence with the next one in its paragraph; the result returns to pending."""
+    _editor_required(editor)
+    with transaction.atomic():
+        first, after = _locked_sentences(sentence)
+        if not after:
+            raise InvalidInput({"sentence": ["This is the last sentence; nothing follows it."]})
+        second, rest = after[0], after[1:]
+        if second.paragraph != first.paragraph:
+            raise InvalidInput(
+                {"sentence": ["The next sentence is in another paragraph; merge within one."]}
+            )
+        _withdraw_work([first, second], editor)
+        body = first.article.body
+        first.end, first.text = second.end, body[first.start : second.end]
+        first.kind, first.status = _kind(first.text), Sentence.Status.PENDING
+        # History rows of the removed sentence move to the merged one, so nothing is orphaned.
+        History.objects.filter(sentence=second).update(sentence=first)
+        second.delete()
+        first.save(update_fields=["end", "text", "kind", "status", "updated_at"])
+        _shift(rest, -1)
+    return first
