@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from annotations import agreement
+from annotations.api.serializers import ReviewSerializer, VerdictSerializer
 from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
 from annotations.permissions import Viewer
 
@@ -51,6 +52,34 @@ def article_list(viewer: Viewer) -> QuerySet[Article]:
         .defer("body")
         # Aggregation drops Meta.ordering; pages need a stable order.
         .order_by("-created_at", "-id")
+    )
+
+
+def article_queue(viewer: Viewer) -> QuerySet[Article]:
+    """The reviewer's queue: articles with status counts and the viewer's own progress.
+
+    One query per page (plus tags): counts by status over the join, the viewer's rated claims
+    in a subquery (a second join would multiply the counts).
+    """
+    mine = (
+        Review.objects.filter(
+            sentence__article=OuterRef("pk"),
+            sentence__kind=Sentence.Kind.CLAIM,
+            reviewer=viewer.user.pk,
+        )
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    claims = Q(sentences__kind=Sentence.Kind.CLAIM)
+    return article_list(viewer).annotate(
+        mine_count=Coalesce(Subquery(mine), 0),
+        **{
+            f"{status}_count": Count("sentences", filter=claims & Q(sentences__status=status))
+            for status in Sentence.Status.values
+        },
+        assigned_to_me=_assigned(viewer),
     )
 
 
@@ -241,4 +270,64 @@ def _agreement(viewer: Viewer, rating_of: dict[str, int | None]) -> dict[str, An
         "per_article": per_article,
         "per_label": per_label,
         "pairs": pairs,
+    }
+
+
+def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
+    """Everything the annotation workspace shows for one article, in a fixed number of queries.
+
+    `paragraphs` lays the text out as written: each paragraph a list of pieces, either a
+    sentence or the original text between two sentences. `sentences` holds, per sentence, what
+    the viewer may see of its reviews (blind review) and their own review.
+    """
+    article = article_detail(viewer).filter(pk=pk).first()
+    if article is None:
+        return None
+    paragraphs: list[list[dict[str, Any]]] = []
+    sentences: dict[int, dict[str, Any]] = {}
+    previous = None
+    for sentence in article.sentences.all():
+        if previous is None or sentence.paragraph != previous.paragraph:
+            paragraphs.append([])
+        elif sentence.start > previous.end:
+            paragraphs[-1].append({"gap": article.body[previous.end : sentence.start]})
+        paragraphs[-1].append({"sentence": sentence})
+        reviews = list(sentence.reviews.all())
+        mine = next((r for r in reviews if r.reviewer_id == viewer.user.pk), None)
+        verdict = getattr(sentence, "verdict", None)
+        sentences[sentence.pk] = {
+            "id": sentence.pk,
+            "index": sentence.index,
+            "start": sentence.start,
+            "end": sentence.end,
+            "kind": sentence.kind,
+            "status": sentence.status,
+            "mine": ReviewSerializer(mine).data if mine else None,
+            "reviews": ReviewSerializer(viewer.visible_reviews(reviews), many=True).data,
+            "verdict": VerdictSerializer(verdict).data if verdict else None,
+        }
+        sentence.mine = mine
+        previous = sentence
+    labels = list(label_list())
+    return {
+        "article": article,
+        "paragraphs": paragraphs,
+        "labels": labels,
+        "data": {
+            "article": article.pk,
+            "me": viewer.user.get_username(),
+            "isEditor": viewer.is_editor,
+            "labels": [
+                {
+                    "slug": label.slug,
+                    "name": label.name,
+                    "key": label.key,
+                    "colour": label.colour,
+                    "description": label.description,
+                    "requiresEvidence": label.requires_evidence,
+                }
+                for label in labels
+            ],
+            "sentences": sentences,
+        },
     }

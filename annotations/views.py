@@ -1,4 +1,7 @@
-"""Pages. Until the annotation workspace exists these are a plain reading view."""
+"""Pages: the queue, the annotation workspace and the public claim pages.
+
+The workspace saves through the JSON API (static/js/workspace.js); these views only read.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from annotations import exports, selectors
+from annotations.api.filters import QueueFilter
 from annotations.errors import NotFound
 from annotations.models import Sentence
 from annotations.permissions import viewer_for
@@ -18,16 +22,27 @@ from annotations.permissions import viewer_for
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.article_list(viewer_for(request.user)), 50).get_page(
-        request.GET.get("page")
+    """The queue: articles the user may work on, with progress, filters and search."""
+    viewer = viewer_for(request.user)
+    filters = QueueFilter(request.GET, queryset=selectors.article_queue(viewer), request=request)
+    articles = filters.qs if filters.is_valid() else selectors.article_queue(viewer).none()
+    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "annotations/article_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode(), "viewer": viewer},
     )
-    return render(request, "annotations/article_list.html", {"page": page})
 
 
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(selectors.article_detail(viewer_for(request.user)), pk=pk)
-    return render(request, "annotations/article_detail.html", {"article": article})
+    """The annotation workspace of one article."""
+    context = selectors.workspace(viewer_for(request.user), pk)
+    if context is None:
+        raise Http404("No such article, or it is not assigned to you.")
+    return render(request, "annotations/article_detail.html", context)
 
 
 # JSON inside <script> must not be able to close the element or open a comment: the same

@@ -98,3 +98,26 @@ class AssignmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assignment
         fields = ["article", "reviewer"]
+
+
+class QueueFilter(ArticleFilter):
+    """The queue page's filters: the API's, plus status and "assigned to me"."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Sentence.Status.choices,
+        method="filter_status",
+        empty_label="any status",
+        label="Has claims that are",
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", label="Assigned to me", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta(ArticleFilter.Meta):
+        fields = ["q", "source", "tag", "status", "mine"]
+
+    def filter_status(self, queryset, name: str, status: str) -> QuerySet:
+        return queryset.filter(**{f"{status}_count__gt": 0})  # annotated by article_queue
+
+    def filter_mine(self, queryset, name: str, value: bool | None) -> QuerySet:
+        return queryset.filter(assigned_to_me=True) if value else queryset

@@ -1,0 +1,532 @@
+// The annotation workspace: keyboard navigation, labels, notes and evidence saved through the
+// JSON API without reloading. Plain JavaScript, no build step. Article text is only ever
+// inserted with textContent, never as HTML.
+"use strict";
+
+(function () {
+  const root = document.getElementById("workspace");
+  if (!root) return;
+
+  const data = JSON.parse(document.getElementById("workspace-data").textContent);
+  const csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const labels = data.labels;
+  const labelBySlug = Object.fromEntries(labels.map((l) => [l.slug, l]));
+  const labelByKey = Object.fromEntries(labels.filter((l) => l.key).map((l) => [l.key, l]));
+  const $ = (id) => document.getElementById(id);
+  const spans = Array.from(root.querySelectorAll(".ws-text .s"));
+  const state = {
+    current: null, // sentence id
+    pendingLabel: null, // a label chosen that needs evidence first
+    showBoilerplate: false,
+    saving: false,
+  };
+
+  // ---- helpers --------------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function sentence(id) {
+    return data.sentences[id];
+  }
+
+  function isTyping(target) {
+    return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+  }
+
+  async function api(method, url, body, headers) {
+    const response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: Object.assign(
+        { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+        headers || {}
+      ),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let payload = null;
+    if (response.status !== 204) {
+      try {
+        payload = await response.json();
+      } catch (e) {
+        payload = { detail: "The server answered " + response.status + "." };
+      }
+    }
+    return { status: response.status, ok: response.ok, payload };
+  }
+
+  function messageOf(payload) {
+    if (!payload) return "Something went wrong.";
+    if (payload.detail) return payload.detail;
+    return Object.entries(payload)
+      .map(([field, messages]) => field + ": " + [].concat(messages).join(" "))
+      .join(" ");
+  }
+
+  // ---- navigation ---------------------------------------------------------------------------
+  function navigable() {
+    return spans.filter((s) => state.showBoilerplate || !s.classList.contains("kind-boilerplate"));
+  }
+
+  function select(id, focus) {
+    const span = $("s" + id);
+    if (!span) return;
+    if (state.current !== null) {
+      const old = $("s" + state.current);
+      old.classList.remove("current");
+      old.setAttribute("tabindex", "-1");
+      old.removeAttribute("aria-current");
+    }
+    state.current = id;
+    state.pendingLabel = null;
+    span.classList.add("current");
+    span.setAttribute("tabindex", "0");
+    span.setAttribute("aria-current", "true");
+    if (focus !== false) span.focus({ preventScroll: true });
+    span.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    history.replaceState(null, "", "#s" + id);
+    renderPanel();
+  }
+
+  function move(step) {
+    const list = navigable();
+    if (!list.length) return;
+    const at = list.findIndex((s) => Number(s.dataset.id) === state.current);
+    const next = at === -1 ? (step > 0 ? 0 : list.length - 1) : at + step;
+    if (next >= 0 && next < list.length) select(Number(list[next].dataset.id));
+  }
+
+  function nextUnrated() {
+    const list = spans.filter((s) => s.classList.contains("kind-claim"));
+    const at = list.findIndex((s) => Number(s.dataset.id) === state.current);
+    for (let i = 1; i <= list.length; i++) {
+      const span = list[(at + i) % list.length];
+      if (!sentence(span.dataset.id).mine) return select(Number(span.dataset.id));
+    }
+    setSaveState("Every claim has your rating.");
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+  const STATUS_TEXT = { pending: "pending", in_review: "in review", disputed: "disputed", final: "final" };
+
+  function paintSentence(id) {
+    const s = sentence(id);
+    const span = $("s" + id);
+    for (const name of Array.from(span.classList)) {
+      if (name.startsWith("status-")) span.classList.remove(name);
+    }
+    span.classList.add("status-" + s.status);
+    const shown = s.mine ? s.mine.label : s.verdict ? s.verdict.label : null;
+    span.classList.toggle("labelled", Boolean(shown));
+    if (shown && labelBySlug[shown]) span.style.setProperty("--c", labelBySlug[shown].colour);
+    else span.style.removeProperty("--c");
+    const parts = [s.kind === "boilerplate" ? "boilerplate" : STATUS_TEXT[s.status]];
+    if (s.mine) parts.push("your label " + (labelBySlug[s.mine.label] || { name: s.mine.label }).name);
+    $("s" + id + "-state").textContent = ", " + parts.join(", ");
+  }
+
+  function paintProgress() {
+    const claims = Object.values(data.sentences).filter((s) => s.kind === "claim");
+    const rated = claims.filter((s) => s.mine).length;
+    const bar = $("progress");
+    bar.setAttribute("aria-valuenow", String(rated));
+    bar.setAttribute("aria-valuemax", String(claims.length));
+    bar.querySelector("span").style.width = (claims.length ? (100 * rated) / claims.length : 0) + "%";
+    $("progress-text").textContent = rated + " / " + claims.length + " rated by you";
+  }
+
+  function setSaveState(text, kind) {
+    const node = $("panel-save");
+    node.textContent = text || "";
+    node.className = "save-state" + (kind ? " " + kind : "");
+  }
+
+  function showError(text) {
+    const node = $("panel-error");
+    node.textContent = text || "";
+    node.hidden = !text;
+  }
+
+  function reviewNode(review, withReviewer) {
+    const label = labelBySlug[review.label] || { name: review.label, colour: "#888888" };
+    const item = el("li", {});
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.background = label.colour;
+    item.append(swatch, el("strong", { text: label.name }));
+    if (withReviewer) item.append(" · " + review.reviewer);
+    if (review.note) item.append(el("p", { class: "note", text: review.note }));
+    if (review.evidence && review.evidence.length) {
+      const list = el("ul", { class: "evidence-mini" });
+      for (const ev of review.evidence) {
+        const link = el("a", { href: ev.url, rel: "noopener noreferrer nofollow", text: ev.title || ev.url });
+        list.append(el("li", {}, link, " (" + ev.stance + ")"));
+      }
+      item.append(list);
+    }
+    return item;
+  }
+
+  function renderPanel() {
+    const s = sentence(state.current);
+    if (!s) return;
+    $("panel-empty").hidden = true;
+    $("panel-body").hidden = false;
+    const position = Number($("s" + s.id).dataset.position);
+    $("panel-position").textContent =
+      "Sentence " + position + " of " + spans.length + (s.kind === "boilerplate" ? " (boilerplate)" : "");
+    $("panel-text").textContent = $("s" + s.id).firstChild.textContent;
+    const status = $("panel-status");
+    status.textContent = STATUS_TEXT[s.status];
+    status.className = "status-chip status-" + s.status;
+    showError("");
+    $("conflict").hidden = true;
+    setSaveState(s.mine ? "Saved (version " + s.mine.version + ")" : "Not rated yet");
+
+    const chosen = state.pendingLabel || (s.mine && s.mine.label);
+    for (const button of root.querySelectorAll(".label-button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.slug === chosen));
+    }
+    const note = $("note");
+    note.value = s.mine ? s.mine.note : "";
+    note.dataset.saved = note.value;
+    renderEvidence();
+
+    const reviews = $("reviews");
+    reviews.replaceChildren();
+    const others = s.reviews.filter((r) => r.reviewer !== data.me);
+    if (!others.length) {
+      const hidden = !data.isEditor && !s.mine;
+      reviews.append(el("li", { class: "meta", text: hidden ? "Others' reviews show once yours is saved." : "No other reviews." }));
+    }
+    for (const review of others) reviews.append(reviewNode(review, true));
+
+    const verdict = $("verdict");
+    verdict.replaceChildren();
+    if (s.verdict) {
+      verdict.append(reviewNode({ label: s.verdict.label, note: s.verdict.rationale }, false));
+      const who = s.verdict.is_consensus ? "consensus of reviewers" : "set by " + s.verdict.decided_by;
+      verdict.append(el("p", { class: "meta", text: who + (s.verdict.needs_attention ? " · a review changed since: please look again" : "") }));
+    } else {
+      verdict.append(el("p", { class: "meta", text: "No verdict yet." }));
+    }
+    const form = $("verdict-form");
+    form.hidden = !data.isEditor;
+    if (data.isEditor) {
+      form.elements.label.value = s.verdict ? s.verdict.label : (s.mine && s.mine.label) || labels[0].slug;
+      form.elements.rationale.value = s.verdict ? s.verdict.rationale : "";
+    }
+    $("segmentation").hidden = !data.isEditor;
+    $("split-text").value = $("panel-text").textContent;
+    const details = $("history");
+    if (details.open) loadHistory();
+  }
+
+  function renderEvidence() {
+    const s = sentence(state.current);
+    const list = $("evidence-list");
+    list.replaceChildren();
+    const items = s.mine ? s.mine.evidence : [];
+    items.forEach((ev, index) => {
+      const link = el("a", { href: ev.url, rel: "noopener noreferrer nofollow", text: ev.title || ev.url });
+      const edit = el("button", { type: "button", class: "small", text: "Edit", "aria-label": "Edit evidence " + (index + 1) });
+      const remove = el("button", { type: "button", class: "small", text: "Remove", "aria-label": "Remove evidence " + (index + 1) });
+      edit.addEventListener("click", () => openEvidence(index));
+      remove.addEventListener("click", () => {
+        const evidence = items.filter((_, i) => i !== index);
+        save({ evidence });
+      });
+      const item = el("li", {}, link, " (" + ev.stance + ") ", edit, " ", remove);
+      if (ev.quote) item.append(el("q", { text: ev.quote }));
+      list.append(item);
+    });
+    if (!items.length) list.append(el("li", { class: "meta", text: "None yet." }));
+  }
+
+  // ---- saving -------------------------------------------------------------------------------
+  function currentReview() {
+    const s = sentence(state.current);
+    return {
+      label: state.pendingLabel || (s.mine && s.mine.label) || null,
+      note: $("note").value,
+      evidence: s.mine ? s.mine.evidence : [],
+    };
+  }
+
+  async function save(changes, options) {
+    const id = state.current;
+    const s = sentence(id);
+    const review = Object.assign(currentReview(), changes);
+    if (!review.label) {
+      setSaveState("Not saved: choose a label first (keys 1–9).", "unsaved");
+      return;
+    }
+    const label = labelBySlug[review.label];
+    if (label && label.requiresEvidence && !review.evidence.length) {
+      state.pendingLabel = review.label;
+      renderPanelLabels();
+      setSaveState("Not saved yet: " + label.name + " needs evidence. Add a link to save.", "unsaved");
+      openEvidence(null);
+      return;
+    }
+    const headers = {};
+    const version = options && "version" in options ? options.version : s.mine && s.mine.version;
+    if (version) headers["If-Match"] = '"' + version + '"';
+    setSaveState("Saving…", "saving");
+    let result;
+    try {
+      result = await api("PUT", "/api/sentences/" + id + "/review/", review, headers);
+    } catch (e) {
+      setSaveState("Not saved: the network failed. Your changes are still here.", "unsaved");
+      showError("Could not reach the server. Press the label again or leave the note field to retry.");
+      return;
+    }
+    if (result.ok) {
+      state.pendingLabel = null;
+      s.mine = result.payload;
+      await refreshSentence(id);
+      if (state.current === id) {
+        renderPanel();
+        setSaveState("Saved (version " + s.mine.version + ")", "saved");
+      }
+      paintProgress();
+    } else if (result.status === 412) {
+      showConflict(review, result.payload.current);
+    } else {
+      setSaveState("Not saved.", "unsaved");
+      showError(messageOf(result.payload));
+    }
+  }
+
+  async function refreshSentence(id) {
+    // After a save, blind review may reveal others' reviews, and the status may have moved.
+    const result = await api("GET", "/api/sentences/" + id + "/");
+    if (!result.ok) return;
+    const s = sentence(id);
+    const fresh = result.payload;
+    s.status = fresh.status;
+    s.reviews = fresh.reviews;
+    s.verdict = fresh.verdict;
+    s.mine = fresh.reviews.find((r) => r.reviewer === data.me) || null;
+    paintSentence(id);
+  }
+
+  function renderPanelLabels() {
+    const s = sentence(state.current);
+    const chosen = state.pendingLabel || (s.mine && s.mine.label);
+    for (const button of root.querySelectorAll(".label-button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.slug === chosen));
+    }
+  }
+
+  function describe(review) {
+    if (!review) return el("p", { text: "(withdrawn)" });
+    const label = labelBySlug[review.label] || { name: review.label };
+    const box = el("div", {}, el("strong", { text: label.name }));
+    if (review.note) box.append(el("p", { text: review.note }));
+    box.append(el("p", { class: "meta", text: (review.evidence || []).length + " evidence link(s)" }));
+    return box;
+  }
+
+  function showConflict(mine, theirs) {
+    const box = $("conflict");
+    $("conflict-mine").replaceChildren(describe(mine));
+    $("conflict-theirs").replaceChildren(describe(theirs));
+    box.hidden = false;
+    setSaveState("Not saved: this review changed elsewhere.", "unsaved");
+    $("conflict-keep-mine").onclick = () => {
+      box.hidden = true;
+      save(mine, { version: theirs ? theirs.version : null });
+    };
+    $("conflict-take-theirs").onclick = async () => {
+      box.hidden = true;
+      await refreshSentence(state.current);
+      renderPanel();
+    };
+    $("conflict-keep-mine").focus();
+  }
+
+  // ---- evidence -----------------------------------------------------------------------------
+  let editing = null; // index of the evidence item being edited, or null for a new one
+
+  function openEvidence(index) {
+    const form = $("evidence-form");
+    editing = index;
+    const s = sentence(state.current);
+    const item = index === null ? { url: "", title: "", quote: "", stance: "context" } : s.mine.evidence[index];
+    form.elements.url.value = item.url;
+    form.elements.title.value = item.title;
+    form.elements.quote.value = item.quote;
+    form.elements.stance.value = item.stance;
+    form.hidden = false;
+    $("evidence-add").hidden = true;
+    form.elements.url.focus();
+  }
+
+  function closeEvidence() {
+    $("evidence-form").hidden = true;
+    $("evidence-add").hidden = false;
+  }
+
+  // ---- history, verdicts, segmentation ------------------------------------------------------
+  async function loadHistory() {
+    const list = $("history-list");
+    const id = state.current;
+    const result = await api("GET", "/api/sentences/" + id + "/history/");
+    if (id !== state.current) return;
+    list.replaceChildren();
+    if (!result.ok) return list.append(el("li", { text: messageOf(result.payload) }));
+    if (!result.payload.length) list.append(el("li", { class: "meta", text: "No changes yet." }));
+    for (const entry of result.payload) {
+      const after = entry.after || entry.before || {};
+      const when = new Date(entry.created_at).toLocaleString();
+      const text = when + " · " + (entry.actor || "system") + " · " + entry.action + " " + entry.entity +
+        (after.label ? ": " + ((labelBySlug[after.label] || {}).name || after.label) : "");
+      list.append(el("li", { text }));
+    }
+  }
+
+  async function setVerdict(event) {
+    event.preventDefault();
+    const form = event.target;
+    const id = state.current;
+    const s = sentence(id);
+    const headers = s.verdict ? { "If-Match": '"' + s.verdict.version + '"' } : {};
+    const result = await api("PUT", "/api/sentences/" + id + "/verdict/",
+      { label: form.elements.label.value, rationale: form.elements.rationale.value }, headers);
+    if (!result.ok) return showError(messageOf(result.payload));
+    await refreshSentence(id);
+    renderPanel();
+    setSaveState("Verdict saved.", "saved");
+  }
+
+  async function segmentationFix(kind) {
+    const id = state.current;
+    const s = sentence(id);
+    let result;
+    if (kind === "split") {
+      const at = s.start + $("split-text").selectionStart;
+      result = await api("POST", "/api/sentences/" + id + "/split/", { at });
+    } else {
+      result = await api("POST", "/api/sentences/" + id + "/merge/");
+    }
+    if (!result.ok) return showError(messageOf(result.payload));
+    // Offsets and indexes changed: reload the article at this sentence.
+    window.location.hash = "s" + id;
+    window.location.reload();
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+  function onKey(event) {
+    const help = $("help");
+    if (!help.hidden) {
+      if (event.key === "Escape" || event.key === "?") {
+        event.preventDefault();
+        closeHelp();
+      }
+      return;
+    }
+    if (isTyping(event.target)) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        if (event.target.closest("#evidence-form")) closeEvidence();
+        event.target.blur();
+        if (state.current !== null) $("s" + state.current).focus();
+      } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.id === "note") {
+        event.preventDefault();
+        saveNote();
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    if (key === "j" || key === "ArrowDown" || key === "ArrowRight") move(+1);
+    else if (key === "k" || key === "ArrowUp" || key === "ArrowLeft") move(-1);
+    else if (key === "u") nextUnrated();
+    else if (key === "?") openHelp();
+    else if (state.current === null && /^[1-9ne]$/.test(key)) move(+1);
+    else if (/^[1-9]$/.test(key) && labelByKey[key]) save({ label: labelByKey[key].slug });
+    else if (key === "n") $("note").focus();
+    else if (key === "e") openEvidence(null);
+    else return;
+    event.preventDefault();
+  }
+
+  function saveNote() {
+    const note = $("note");
+    if (state.current === null || note.value === note.dataset.saved) return;
+    save({ note: note.value });
+  }
+
+  let lastFocus = null;
+  function openHelp() {
+    lastFocus = document.activeElement;
+    $("help").hidden = false;
+    $("help-close").focus();
+  }
+  function closeHelp() {
+    $("help").hidden = true;
+    if (lastFocus) lastFocus.focus();
+  }
+
+  document.addEventListener("keydown", onKey);
+  spans.forEach((span, index) => {
+    span.dataset.position = String(index + 1);
+    span.addEventListener("click", () => select(Number(span.dataset.id)));
+    paintSentence(span.dataset.id);
+  });
+  root.querySelectorAll(".label-button").forEach((button) =>
+    button.addEventListener("click", () => save({ label: button.dataset.slug }))
+  );
+  $("note").addEventListener("blur", saveNote);
+  $("evidence-add").addEventListener("click", () => openEvidence(null));
+  $("evidence-cancel").addEventListener("click", closeEvidence);
+  $("evidence-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const item = {
+      url: form.elements.url.value.trim(),
+      title: form.elements.title.value.trim(),
+      quote: form.elements.quote.value.trim(),
+      stance: form.elements.stance.value,
+    };
+    const s = sentence(state.current);
+    if (!state.pendingLabel && !s.mine) {
+      showError("Choose a label first (keys 1–9); the evidence you typed stays here.");
+      return;
+    }
+    const evidence = (s.mine ? s.mine.evidence : []).slice();
+    if (editing === null) evidence.push(item);
+    else evidence[editing] = item;
+    closeEvidence();
+    save({ evidence });
+  });
+  $("verdict-form").addEventListener("submit", setVerdict);
+  $("split-button").addEventListener("click", () => segmentationFix("split"));
+  $("merge-button").addEventListener("click", () => segmentationFix("merge"));
+  $("history").addEventListener("toggle", () => {
+    if ($("history").open) loadHistory();
+  });
+  $("show-boilerplate").addEventListener("change", (event) => {
+    state.showBoilerplate = event.target.checked;
+    root.classList.toggle("show-boilerplate", state.showBoilerplate);
+  });
+  $("help-button").addEventListener("click", openHelp);
+  $("help-close").addEventListener("click", closeHelp);
+  window.addEventListener("beforeunload", (event) => {
+    const note = $("note");
+    if (state.pendingLabel || (state.current !== null && note.value !== note.dataset.saved)) {
+      event.preventDefault();
+    }
+  });
+
+  paintProgress();
+  const fromHash = /^#s(\d+)$/.exec(window.location.hash);
+  if (fromHash && data.sentences[fromHash[1]]) select(Number(fromHash[1]));
+})();
