@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from annotations import services
-from annotations.models import Label
+from annotations.models import Article, Assignment, Label, Sentence, Verdict
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,71 @@ def test_a_retired_label_keeps_the_reviews_that_used_it(reviewer, reviewer_clien
         f"/api/sentences/{sentence.pk}/review/", {"label": "mixed"}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_admin_import_page_takes_uploaded_files_through_the_import_service(client, superuser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(superuser)
+    good = SimpleUploadedFile("story.txt", b"Bridge to close\n\nThe bridge closes on Monday.")
+    bad = SimpleUploadedFile("bad.txt", "Caf\xe9".encode("latin-1"))
+
+    response = client.post(
+        "/admin/annotations/article/import/", {"files": [good, bad]}, follow=True
+    )
+
+    assert response.status_code == 200
+    article = Article.objects.get()
+    assert (article.title, article.body) == ("Bridge to close", "The bridge closes on Monday.")
+    assert article.imported_by == superuser
+    text = response.content.decode()
+    assert "Created 1, skipped 0, failed 1." in text
+    assert "Failed bad.txt: not UTF-8 text" in text
+
+
+def test_admin_bulk_assigns_reviewers(client, superuser, reviewer, reviewer2):
+    articles = [article_create(), article_create()]
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/annotations/article/",
+        {
+            "action": "assign_reviewers",
+            "apply": "1",
+            "_selected_action": [a.pk for a in articles],
+            "reviewers": [reviewer.pk, reviewer2.pk],
+            "due_date": "2026-12-24",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "4 assignments made or updated." in response.content.decode()
+    assert Assignment.objects.filter(due_date="2026-12-24").count() == 4
+
+
+def test_admin_sets_a_verdict_on_many_sentences_at_once(client, superuser):
+    sentences = list(article_create(sentences=3).sentences.all())
+    client.force_login(superuser)
+    client.post(
+        "/admin/annotations/sentence/",
+        {
+            "action": "set_verdict",
+            "apply": "1",
+            "_selected_action": [s.pk for s in sentences],
+            "label": "unverifiable",
+            "rationale": "No source.",
+        },
+    )
+    assert Verdict.objects.filter(label__slug="unverifiable").count() == 3
+    assert set(Sentence.objects.values_list("status", flat=True)) == {"final"}
+
+
+def test_admin_exports_selected_articles_as_jsonl(client, superuser):
+    first, second = article_create(sentences=2), article_create(sentences=3)
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/annotations/article/",
+        {"action": "export_selected", "_selected_action": [first.pk, second.pk]},
+    )
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["article"]["id"] for r in records] == [first.pk] * 2 + [second.pk] * 3

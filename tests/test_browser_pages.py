@@ -32,3 +32,20 @@ def test_wrong_password_shows_an_error(page):
     UserFactory(username="rita", groups=["reviewer"])
     sign_in(page, "rita", "wrong")
     assert page.get_by_role("alert").inner_text().startswith("Your username and password")
+
+
+def test_an_admin_uploads_articles_through_the_import_page(page, tmp_path):
+    from annotations.models import Article
+
+    UserFactory(username="root", is_superuser=True, is_staff=True)
+    story = tmp_path / "harbour.txt"
+    story.write_text("Harbour to reopen\n\nThe harbour reopens on Friday. Advert")
+    sign_in(page, "root")
+    page.wait_for_url("**/")
+    page.goto("/admin/annotations/article/")
+    page.get_by_role("link", name="Import articles").click()
+    page.set_input_files("input[type=file]", str(story))
+    page.get_by_role("button", name="Import").click()
+
+    assert "Created 1, skipped 0, failed 0." in page.locator(".messagelist").inner_text()
+    assert Article.objects.get().title == "Harbour to reopen"

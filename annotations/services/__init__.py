@@ -12,6 +12,7 @@ from annotations.services.articles import (
     body_checksum,
 )
 from annotations.services.assignments import assignment_create, assignment_delete
+from annotations.services.batch import ImportSummary, records_import
 from annotations.services.restore import article_restore
 from annotations.services.reviews import (
     history_restore,
@@ -25,6 +26,8 @@ from annotations.services.reviews import (
 from annotations.services.segments import sentence_merge, sentence_split
 
 __all__ = [
+    "ImportSummary",
+    "records_import",
     "sentence_merge",
     "sentence_split",
     "assignment_create",

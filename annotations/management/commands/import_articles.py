@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from annotations import readers, services
-from annotations.errors import DomainError, Duplicate
 
 
 class Command(BaseCommand):
@@ -35,33 +34,14 @@ class Command(BaseCommand):
             if importer is None:
                 raise CommandError(f"user {user!r} does not exist")
 
-        created, skipped, failed = [], [], []
-        # Records of an export are grouped per article and restored exactly (ids aside).
-        records = readers.group_exported(readers.read_paths(paths, title=title))
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
-        for record in tqdm(records, desc="importing", unit=" article", disable=not show_bar):
-            if record.error:
-                failed.append(f"{record.origin}: {record.error}")
-                continue
-            try:
-                if record.restore is not None:
-                    result = services.article_restore(
-                        records=record.restore, imported_by=importer, dry_run=dry_run
-                    )
-                else:
-                    result = services.article_import(
-                        data=record.data, imported_by=importer, dry_run=dry_run
-                    )
-            except Duplicate as exc:
-                skipped.append(f"{record.origin}: duplicate of #{exc.existing_id}")
-            except DomainError as exc:
-                failed.append(f"{record.origin}: {exc}")
-            else:
-                ident = "(dry run)" if dry_run else f"#{result.article.pk}"
-                created.append(
-                    f"{record.origin}: {ident} {result.article.title!r}, "
-                    f"{result.sentence_count} sentences"
-                )
+        summary = services.records_import(
+            records=readers.read_paths(paths, title=title),
+            imported_by=importer,
+            dry_run=dry_run,
+            wrap=lambda it: tqdm(it, desc="importing", unit=" article", disable=not show_bar),
+        )
+        created, skipped, failed = summary.created, summary.skipped, summary.failed
 
         verb = "would create" if dry_run else "created"
         if options["verbosity"] > 1:
