@@ -66,3 +66,29 @@ def test_article_list_query_count_does_not_grow(
     # + their tags
     with django_assert_num_queries(6):
         client.get("/")
+
+
+@pytest.mark.parametrize("sentences", [10, 300])
+def test_workspace_query_count_does_not_grow_with_sentences(
+    client, reviewer, reviewer2, editor, django_assert_num_queries, sentences
+):
+    from annotations import services
+
+    article = article_create(sentences=sentences)
+    for sentence in article.sentences.all()[:5]:
+        services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+        services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    services.verdict_set(sentence=article.sentences.first(), editor=editor, label="mixed")
+    client.force_login(reviewer)
+    # session + user + viewer's role + article with counts + tags + sentences with verdicts
+    # + their reviews + labels
+    with django_assert_num_queries(8):
+        response = client.get(f"/articles/{article.pk}/")
+    assert response.content.count(b'class="s kind-') == sentences
+
+
+def test_sign_out_with_a_post(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
