@@ -26,6 +26,19 @@ Record format (json and jsonl), one per sentence:
 recreate the article exactly, see services.article_restore, and repeating it on every sentence
 would multiply the size of an export by the sentences per article). Dates are ISO 8601 in UTC
 with a "Z" suffix, like the rest of the API. Users are named by username, labels by slug.
+
+csv: one row per sentence, for spreadsheets: article and sentence columns, the verdict, then
+review_N_reviewer/_label/_note/_evidence for N up to the most reviews any exported sentence has
+(one aggregate query before the first row). Tags are joined by ", " (as the importer reads
+them), evidence URLs by spaces. A cell starting with =, +, -, @, a tab or a CR gets a leading
+apostrophe, so that no spreadsheet runs it as a formula (the text then differs by that one
+character). UTF-8 without a byte order mark.
+
+claimreview: a JSON array of schema.org ClaimReview objects, one per sentence with a verdict
+whose label is a claim (`is_claim`); `ratingValue` is left out for labels without a rating, and
+a missing article URL, source or date is left out rather than sent empty. The Claim's
+`datePublished` is the article's date (when the claim was made, as Google's guidelines ask);
+the ClaimReview's is the verdict's last change.
 """
 
 from __future__ import annotations
@@ -295,7 +308,7 @@ def _page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         # Sentences imported together have consecutive ids, so a page is mostly one range:
         # planned at once and read in one index range scan, 10% faster overall than the list.
         # The few other sentences' reviews cost little and are never looked up.
-        in_page = Q(sentence_id__range=(low, high))
+        in_page = Q(sentence_id__gte=low, sentence_id__lte=high)
     else:  # a filtered export's page is sparse
         in_page = _IdIn(F("sentence_id"), sentence_ids)
     by_sentence: dict[int, list[dict[str, Any]]] = {}

@@ -1,6 +1,6 @@
 """Export benchmark: JSONL through GET /api/export/ against PostgreSQL's own COPY ... TO STDOUT.
 
-    .venv/bin/python benchmarks/export_bench.py [--sentences 1000000] [--refill]
+    .venv/bin/python benchmarks/export_bench.py [--sentences 1000000] [--refill] [--repeat 3]
         [--database-url postgres://postgres@127.0.0.1:5432/factcheck_bench]
 
 Fills the benchmark database (created and migrated if needed) with N sentences in articles of
@@ -9,11 +9,13 @@ Fills the benchmark database (created and migrated if needed) with N sentences i
 reviewed sentence. The data are written with COPY FROM, not the ORM, and kept between runs: the
 database is refilled only when it holds another number of sentences, or with --refill.
 
-Then it exports everything as JSONL through the real view (Django's test client, signed in as an
-editor), consuming the stream, and prints sentences/s and the peak growth of the process's
-resident memory (psutil RSS, sampled every 5 ms by a thread and after every chunk). Finally it
-times `COPY (SELECT the same rows ...) TO STDOUT` into a sink that discards them, and prints the
-ratio of the two speeds: the share of PostgreSQL's own dump speed the export reaches.
+Then, --repeat times, it exports everything as JSONL through the real view (Django's test
+client, signed in as an editor), consuming the stream, and times `COPY (SELECT the same rows
+...) TO STDOUT` into a sink that discards them. It prints the median sentences/s of each, their
+ratio (the share of PostgreSQL's own dump speed the export reaches) and the peak growth of the
+process's resident memory during an export (psutil RSS, sampled every 5 ms by a thread and after
+every chunk). COPY's rows are the sentences joined with their article (body on the first
+sentence only, as in the export), tags, reviews, reviewers, labels and verdict.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import io
 import json
 import os
 import random
+import statistics
 import sys
 import threading
 import time
@@ -301,6 +304,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--refill", action="store_true", help="Refill even if the data is there.")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each; medians are shown.")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench"
     )
@@ -372,45 +376,54 @@ def main() -> None:
     dump.cursor().copy_expert(COPY_SQL, NullSink())  # warm the caches, untimed
     b"".join(client.get("/api/export/?format=jsonl&article=1").streaming_content)
 
-    gc.collect()
-    with PeakRSS() as memory:
+    export_runs, copy_runs, growth = [], [], 0
+    for _ in range(args.repeat):  # alternate, so that both see the same machine
+        gc.collect()
+        with PeakRSS() as memory:
+            started = time.perf_counter()
+            response = client.get("/api/export/?format=jsonl")
+            assert response.status_code == 200, response.status_code
+            size = lines = 0
+            for chunk in response.streaming_content:
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                memory.sample()
+            response.close()
+            export_runs.append(time.perf_counter() - started)
+        assert lines == args.sentences, (lines, args.sentences)
+        growth = max(growth, memory.peak - memory.baseline)
+
+        sink = NullSink()
         started = time.perf_counter()
-        response = client.get("/api/export/?format=jsonl")
-        assert response.status_code == 200, response.status_code
-        size = lines = 0
-        for chunk in response.streaming_content:
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-            memory.sample()
-        response.close()
-        export_seconds = time.perf_counter() - started
-    assert lines == args.sentences, (lines, args.sentences)
+        dump.cursor().copy_expert(COPY_SQL, sink)
+        copy_runs.append(time.perf_counter() - started)
+    dump.close()
 
     mb = 1024 * 1024
+    export_seconds, copy_seconds = statistics.median(export_runs), statistics.median(copy_runs)
     print(f"database:       {connection.vendor} ({connection.settings_dict['NAME']})")
     print(
         f"data:           {args.sentences:,} sentences, {articles:,} articles, "
         f"{reviews:,} reviews, {verdicts:,} verdicts"
     )
+    print(f"runs (s):       export {_seconds(export_runs)}; COPY {_seconds(copy_runs)}")
     print(
         f"export jsonl:   {export_seconds:7.2f} s  {lines / export_seconds:10,.0f} sentences/s  "
-        f"{size / mb:,.0f} MB"
+        f"{size / mb:,.0f} MB  (median of {args.repeat})"
     )
-    print(
-        f"peak memory growth: {(memory.peak - memory.baseline) / mb:,.1f} MB "
-        "(psutil RSS, sampled every 5 ms and after each chunk)"
-    )
-
-    sink = NullSink()
-    started = time.perf_counter()
-    dump.cursor().copy_expert(COPY_SQL, sink)
-    copy_seconds = time.perf_counter() - started
-    dump.close()
     print(
         f"COPY TO STDOUT: {copy_seconds:7.2f} s  {lines / copy_seconds:10,.0f} sentences/s  "
-        f"{sink.size / mb:,.0f} MB"
+        f"{sink.size / mb:,.0f} MB  (median of {args.repeat})"
     )
     print(f"ratio export/COPY: {copy_seconds / export_seconds:.2f}")
+    print(
+        f"peak memory growth: {growth / mb:,.1f} MB (psutil RSS of this process, sampled every "
+        "5 ms and after each chunk; the largest of the runs)"
+    )
+
+
+def _seconds(runs: list[float]) -> str:
+    return ", ".join(f"{run:.2f}" for run in runs)
 
 
 if __name__ == "__main__":

@@ -160,8 +160,12 @@ def jsonl(response) -> list[dict]:
     return [json.loads(line) for line in content(response).decode().splitlines()]
 
 
+def csv_rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content(response).decode("utf-8"), newline="")))
+    return csv_rows_of(content(response).decode("utf-8"))
 
 
 def test_jsonl_is_one_record_per_sentence_with_reviews_and_verdict(editor_client, story):
@@ -222,10 +226,6 @@ def test_an_empty_export_is_still_well_formed(editor_client):
     assert json.loads(export("claimreview")) == []
 
 
-def csv_rows_of(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
 def test_body_appears_once_per_article_and_order_is_stable_across_pages(editor_client, monkeypatch):
     # Small pages and article batches, so that pages end inside articles.
     monkeypatch.setattr(exports, "PAGE_SIZE", 4)
@@ -279,6 +279,29 @@ def test_filters_select_sentences(editor_client, story, query, indexes):
 
     by_article = editor_client.get(f"/api/export/?format=jsonl&article={other.pk}")
     assert {r["article"]["id"] for r in jsonl(by_article)} == {other.pk}
+
+
+def test_reviews_reach_their_sentences_in_dense_and_sparse_pages(editor_client, reviewer):
+    # A full export's page is one range of ids; a filtered one lists its ids: both must give
+    # each sentence its own reviews and no other's.
+    article = article_create(sentences=10)
+    sentences = list(article.sentences.order_by("index"))
+    for index, label in ((0, "mixed"), (5, "accurate"), (9, "mixed")):
+        services.review_save(sentence=sentences[index], reviewer=reviewer, label=label)
+
+    dense = jsonl(editor_client.get("/api/export/?format=jsonl"))
+    sparse = jsonl(editor_client.get("/api/export/?format=jsonl&label=mixed"))
+
+    assert {r["sentence"]["index"]: [v["label"] for v in r["reviews"]] for r in dense} == {
+        0: ["mixed"],
+        **{index: [] for index in range(1, 9) if index != 5},
+        5: ["accurate"],
+        9: ["mixed"],
+    }
+    assert [(r["sentence"]["index"], [v["label"] for v in r["reviews"]]) for r in sparse] == [
+        (0, ["mixed"]),
+        (9, ["mixed"]),
+    ]
 
 
 def test_csv_has_one_row_per_sentence_with_review_columns(editor_client, story, editor):
@@ -457,6 +480,14 @@ def test_reviewers_may_not_export_because_it_shows_every_review(reviewer_client,
     assert response.json() == {
         "detail": "Exports show every reviewer's ratings; only editors and admins may export."
     }
+
+
+def test_reviewers_may_export_when_blind_review_is_off(reviewer_client, story, settings):
+    settings.FACTCHECK_BLIND_REVIEW = False
+    assert reviewer_client.get("/api/export/?format=jsonl").status_code == 200
+
+    settings.FACTCHECK_OPEN_REVIEWING = False  # reviewers see only the articles assigned to them
+    assert reviewer_client.get("/api/export/?format=jsonl").status_code == 403
 
 
 def test_token_clients_may_export(editor_token_client, story):

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from annotations import exports
-from annotations.permissions import is_editor
+from annotations.permissions import viewer_for
 
 
 class ExportContentNegotiation(BaseContentNegotiation):
@@ -30,11 +30,13 @@ class ExportContentNegotiation(BaseContentNegotiation):
 
 
 class CanExport(permissions.BasePermission):
-    # An export holds every reviewer's ratings; a reviewer reading it would defeat blind review.
+    # An export holds every article and every reviewer's ratings: only for those who may see
+    # them all (editors and admins; reviewers too when blind review is off and reviewing open).
     message = "Exports show every reviewer's ratings; only editors and admins may export."
 
     def has_permission(self, request: Request, view) -> bool:
-        return is_editor(request.user)
+        viewer = viewer_for(request.user)
+        return viewer.sees_all_reviews and viewer.sees_all_articles
 
 
 # Documentation of a json / jsonl record (the export is written by annotations.exports).
