@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -155,124 +171,6 @@ def label_list(*, include_retired: bool = False) -> QuerySet[Label]:
     return labels.order_by("order", "id")
 
 
-def stats(viewer: Viewer, *, days: int = 30) -> dict[str, Any]:
-    """Counts, backlog, throughput and agreement: the one source of the figures.
-
-    Aggregates run in the database; agreement is one pass over the reviews of sentences with
-    at least two reviews. Reviewers get their own throughput and agreement with the team,
-    editors every reviewer's.
-    """
-    sentences = Sentence.objects.aggregate(
-        total=Count("id"),
-        claims=Count("id", filter=Q(kind=Sentence.Kind.CLAIM)),
-        **{
-            status: Count("id", filter=Q(status=status, kind=Sentence.Kind.CLAIM))
-            for status in Sentence.Status.values
-        },
-    )
-    reviews_by_label = dict(
-        Review.objects.values_list("label__slug").annotate(n=Count("id")).order_by()
-    )
-    verdicts_by_label = dict(
-        Verdict.objects.values_list("label__slug").annotate(n=Count("id")).order_by()
-    )
-    labels = list(Label.objects.order_by("order", "id").values_list("slug", "rating_value"))
-    slugs = [slug for slug, _ in labels]
-    return {
-        "articles": Article.objects.count(),
-        "sentences": sentences["total"],
-        "claims": sentences["claims"],
-        "claims_by_status": {status: sentences[status] for status in Sentence.Status.values},
-        "reviews": sum(reviews_by_label.values()),
-        "reviews_by_label": {slug: reviews_by_label.get(slug, 0) for slug in slugs},
-        "verdicts": sum(verdicts_by_label.values()),
-        "verdicts_by_label": {slug: verdicts_by_label.get(slug, 0) for slug in slugs},
-        "reviewers": Review.objects.values("reviewer").distinct().count(),
-        "backlog": {
-            "pending_claims": sentences[Sentence.Status.PENDING],
-            "disputed": sentences[Sentence.Status.DISPUTED],
-            "verdicts_needing_attention": Verdict.objects.filter(needs_attention=True).count(),
-        },
-        "throughput": _throughput(viewer, days=days),
-        "agreement": _agreement(viewer, dict(labels)),
-    }
-
-
-def _throughput(viewer: Viewer, *, days: int) -> list[dict[str, Any]]:
-    """Reviews saved per reviewer per day over the last `days` days (by last change)."""
-    since = timezone.now() - timedelta(days=days)
-    reviews = Review.objects.filter(updated_at__gte=since)
-    if not viewer.is_editor:
-        reviews = reviews.filter(reviewer=viewer.user.pk)
-    rows = (
-        reviews.annotate(day=TruncDate("updated_at"))
-        .values_list("reviewer__username", "day")
-        .annotate(n=Count("id"))
-        .order_by("day", "reviewer__username")
-    )
-    return [{"reviewer": name, "day": day.isoformat(), "reviews": n} for name, day, n in rows]
-
-
-def _agreement(viewer: Viewer, rating_of: dict[str, int | None]) -> dict[str, Any]:
-    """Krippendorff's alpha overall, per article and per label; Cohen's kappa per pair."""
-    multi = (
-        Review.objects.order_by()
-        .values("sentence_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .values("sentence_id")
-    )
-    rows = list(
-        Review.objects.filter(sentence_id__in=Subquery(multi))
-        .order_by()
-        .values_list("sentence_id", "reviewer_id", "label__slug", "sentence__article_id")
-        .iterator(chunk_size=5000)
-    )
-    triples = [(s, r, label) for s, r, label, _ in rows]
-    ordinal = {slug: value for slug, value in rating_of.items() if value is not None}
-    summary = agreement.agreement_summary(triples, ordinal_values=ordinal)
-
-    by_article: dict[int, list] = {}
-    for sentence_id, reviewer_id, label, article_id in rows:
-        by_article.setdefault(article_id, []).append((sentence_id, reviewer_id, label))
-    per_article = [
-        {"article": article_id, "alpha_nominal": alpha}
-        for article_id, article_rows in sorted(by_article.items())
-        if (alpha := agreement.krippendorff_alpha(article_rows)) is not None
-    ]
-    per_label = {
-        slug: agreement.krippendorff_alpha((s, r, label == slug) for s, r, label in triples)
-        for slug in rating_of
-    }
-
-    names = dict(
-        get_user_model()
-        .objects.filter(reviews__isnull=False)
-        .distinct()
-        .values_list("pk", "username")
-    )
-    pairs = [
-        {
-            "reviewers": [names.get(a), names.get(b)],
-            "units": pair["units"],
-            "kappa": pair["kappa"],
-            "observed": pair["observed"],
-        }
-        for pair in summary["pairs"]
-        for a, b in [pair["coders"]]
-        if viewer.is_editor or viewer.user.pk in (a, b)
-    ]
-    return {
-        "sentences": summary["units"],
-        "reviews": summary["reviews"],
-        "alpha_nominal": summary["alpha_nominal"],
-        "alpha_ordinal": summary["alpha_ordinal"],
-        "per_article": per_article,
-        "per_label": per_label,
-        "pairs": pairs,
-    }
-
-
 def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
     """Everything the annotation workspace shows for one article, in a fixed number of queries.
 
@@ -284,16 +182,27 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
     if article is None:
         return None
     paragraphs: list[list[dict[str, Any]]] = []
+    rows = list(article.sentences.all())
+    # One serializer per kind for the whole article: DRF's per-instance field setup would
+    # otherwise dominate a 300-sentence page.
+    reviews = [r for s in rows for r in s.reviews.all()]
+    review_data = dict(
+        zip((r.pk for r in reviews), ReviewSerializer(reviews, many=True).data, strict=True)
+    )
+    verdicts = [v for s in rows if (v := getattr(s, "verdict", None)) is not None]
+    verdict_data = dict(
+        zip((v.pk for v in verdicts), VerdictSerializer(verdicts, many=True).data, strict=True)
+    )
     sentences: dict[int, dict[str, Any]] = {}
     previous = None
-    for sentence in article.sentences.all():
+    for sentence in rows:
         if previous is None or sentence.paragraph != previous.paragraph:
             paragraphs.append([])
         elif sentence.start > previous.end:
             paragraphs[-1].append({"gap": article.body[previous.end : sentence.start]})
         paragraphs[-1].append({"sentence": sentence})
-        reviews = list(sentence.reviews.all())
-        mine = next((r for r in reviews if r.reviewer_id == viewer.user.pk), None)
+        own = list(sentence.reviews.all())
+        mine = next((r for r in own if r.reviewer_id == viewer.user.pk), None)
         verdict = getattr(sentence, "verdict", None)
         sentences[sentence.pk] = {
             "id": sentence.pk,
@@ -302,11 +211,10 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
             "end": sentence.end,
             "kind": sentence.kind,
             "status": sentence.status,
-            "mine": ReviewSerializer(mine).data if mine else None,
-            "reviews": ReviewSerializer(viewer.visible_reviews(reviews), many=True).data,
-            "verdict": VerdictSerializer(verdict).data if verdict else None,
+            "mine": review_data[mine.pk] if mine else None,
+            "reviews": [review_data[r.pk] for r in viewer.visible_reviews(own)],
+            "verdict": verdict_data[verdict.pk] if verdict else None,
         }
-        sentence.mine = mine
         previous = sentence
     labels = list(label_list())
     return {
@@ -331,3 +239,689 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
             "sentences": sentences,
         },
     }
+
+
+# --- Stats: the figures of /api/stats/ and /dashboard/ -----------------------------------------
+# Both interfaces call `stats`, so the page and the API can never disagree. Everything is
+# aggregated in the database in a fixed number of queries, whatever the number of articles,
+# sentences or reviewers; the agreement figures are worked out from small aggregates with the
+# formulas of annotations.agreement (see _agreement).
+
+STATS_CACHE_SECONDS = 300  # also bounds how stale the time-dependent figures (backlog age) get
+DISPUTED_SHOWN = 50  # disputed sentences in the stats; the CSV download lists them all
+BACKLOG_BUCKETS = (("<1 day", 1), ("1-7 days", 7), ("7-30 days", 30), (">30 days", None))
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    """What the figures cover (validated by annotations.dashboard.StatsFilterForm).
+
+    `source`, `tag` and `reviewer` narrow the articles; `date_from` / `date_to` (days in the
+    site's time zone, both included) narrow the activity: reviews and verdicts by their last
+    change, agreement by the day a sentence was last reviewed. Without dates activity is
+    counted over all time, and the charts over time show the last `days` days.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str = ""
+    tag: str = ""
+    reviewer: str = ""  # a username; reviewer_id is its pk
+    reviewer_id: int | None = None
+    days: int = 30
+
+    def window(self, today: date) -> tuple[date, date]:
+        """The days the charts over time cover."""
+        end = self.date_to or today
+        start = self.date_from or end - timedelta(days=self.days - 1)
+        return start, end
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query parameters (empty ones left out), for links and CSV URLs."""
+        params = {
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "source": self.source,
+            "tag": self.tag,
+            "reviewer": self.reviewer,
+            "days": str(self.days) if self.days != 30 else "",
+        }
+        return {key: value for key, value in params.items() if value}
+
+
+def stats_scope(viewer: Viewer, filters: StatsFilters) -> StatsFilters:
+    """The filters a viewer's figures really use: a reviewer sees only their own."""
+    if viewer.is_editor:
+        return filters
+    return replace(filters, reviewer=viewer.user.get_username(), reviewer_id=viewer.user.pk)
+
+
+def stats(viewer: Viewer, filters: StatsFilters | None = None) -> dict[str, Any]:
+    """Counts, progress, backlog, throughput, agreement and disputes: the one source.
+
+    Cached under a key that changes whenever a review, verdict, sentence, article, assignment
+    or label changes (two small queries, see _stats_fingerprint), so a cached answer is never
+    stale; STATS_CACHE_SECONDS only bounds the time-dependent figures (the backlog's ages).
+    """
+    filters = stats_scope(viewer, filters or StatsFilters())
+    today = timezone.localdate()
+    labels = list(
+        Label.objects.order_by("order", "id").values(
+            "id", "slug", "name", "colour", "rating_value", "active"
+        )
+    )
+    key = (
+        "stats:1:"
+        + hashlib.sha256(
+            repr(
+                (
+                    _stats_fingerprint(),
+                    [tuple(label.values()) for label in labels],
+                    viewer.is_editor,
+                    sorted(filters.as_params().items()),
+                    filters.reviewer_id,
+                    today.isoformat(),
+                    timezone.get_current_timezone_name(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _stats_compute(viewer, filters, labels, today)
+        cache.set(key, figures, STATS_CACHE_SECONDS)
+    return figures
+
+
+def _stats_fingerprint() -> tuple:
+    """Values that change whenever anything the figures count changes; each an index probe.
+
+    Every write of a review or verdict adds a History row (deletes too) and bumps its
+    sentence's updated_at; imports add articles and sentences; assignments are few.
+    """
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (History, Sentence, Article, Assignment)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {table[History]}),"
+            f" (SELECT MAX(id) FROM {table[Sentence]}),"
+            f" (SELECT MAX(updated_at) FROM {table[Sentence]}),"
+            f" (SELECT MAX(id) FROM {table[Article]}),"
+            f" (SELECT COUNT(*) FROM {table[Article]}),"
+            f" (SELECT MAX(id) FROM {table[Assignment]}),"
+            f" (SELECT COUNT(*) FROM {table[Assignment]})"
+        )
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def _stats_compute(
+    viewer: Viewer, filters: StatsFilters, labels: list[dict[str, Any]], today: date
+) -> dict[str, Any]:
+    start, end = filters.window(today)
+    slug_of = {label["id"]: label["slug"] for label in labels}
+    progress = _progress(filters)
+    backlog_by_age = _backlog_by_age(progress)
+    for row in progress:
+        row["created_at"] = row["created_at"].isoformat()
+    totals = {
+        key: sum(row[key] for row in progress)
+        for key in ("sentences", "claims", *Sentence.Status.values)
+    }
+    reviews_by_label, reviewers = _reviews_by_label(filters, slug_of)
+    verdicts_by_label, flagged = _verdicts_by_label(filters, slug_of)
+    figures: dict[str, Any] = {
+        "filters": {
+            **filters.as_params(),
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "days": filters.days,
+        },
+        "scope": "team" if filters.reviewer_id is None else "reviewer",
+        "labels": [
+            {key: label[key] for key in ("slug", "name", "colour", "rating_value", "active")}
+            for label in labels
+        ],
+        "articles": len(progress),
+        "sentences": totals["sentences"],
+        "claims": totals["claims"],
+        "claims_by_status": {status: totals[status] for status in Sentence.Status.values},
+        "reviews": sum(reviews_by_label.values()),
+        "reviews_by_label": reviews_by_label,
+        "verdicts": sum(verdicts_by_label.values()),
+        "verdicts_by_label": verdicts_by_label,
+        "reviewers": reviewers,
+        "backlog": {
+            "pending_claims": totals[Sentence.Status.PENDING],
+            "disputed": totals[Sentence.Status.DISPUTED],
+            "verdicts_needing_attention": flagged,
+            "by_age": backlog_by_age,
+        },
+        "progress": progress,
+        "throughput": _throughput(filters, start, end),
+        "agreement": _agreement(filters, labels, start, end),
+    }
+    if viewer.is_editor:
+        figures["disputed_sentences"] = [
+            _disputed_row(sentence) for sentence in disputed_sentences(filters)[:DISPUTED_SHOWN]
+        ]
+    return figures
+
+
+def _article_q(filters: StatsFilters, prefix: str = "") -> Q:
+    """The source and tag filters on articles, from a model `prefix` away (e.g. "article__")."""
+    q = Q()
+    if filters.source:
+        q &= Q(**{f"{prefix}source": filters.source})
+    if filters.tag:
+        q &= Q(**{f"{prefix}tags__name": filters.tag})
+    return q
+
+
+def _datetime_range(filters: StatsFilters) -> tuple[datetime | None, datetime | None]:
+    """The date filters as [start, end) instants in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    start = end = None
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time.min, tzinfo=zone)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def _in_dates(filters: StatsFilters, field: str = "updated_at") -> Q:
+    start, end = _datetime_range(filters)
+    q = Q()
+    if start:
+        q &= Q(**{f"{field}__gte": start})
+    if end:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def _progress(filters: StatsFilters) -> list[dict[str, Any]]:
+    """Per article in scope, newest first: sentences, claims and claims by status.
+
+    A reviewer's articles are those assigned to them and those they reviewed in; for them
+    `rated` counts the claims they rated. The totals and the backlog are sums of these rows.
+    Two queries (three for a reviewer): the counts grouped by article straight from the
+    sentences (joining the articles first would make the grouping ten times slower), then
+    the articles' titles.
+    """
+    articles = Article.objects.filter(_article_q(filters))
+    if filters.reviewer_id is not None:
+        mine = filters.reviewer_id
+        articles = articles.filter(
+            Exists(Assignment.objects.filter(article=OuterRef("pk"), reviewer=mine))
+            | Exists(Review.objects.filter(sentence__article=OuterRef("pk"), reviewer=mine))
+        )
+    sentences = Sentence.objects.all()
+    if filters.source or filters.tag or filters.reviewer_id is not None:
+        sentences = sentences.filter(article__in=articles.values("pk"))
+    claim = Q(kind=Sentence.Kind.CLAIM)
+    counts = {
+        row.pop("article_id"): row
+        for row in sentences.order_by()
+        .values("article_id")
+        .annotate(
+            sentences=Count("id"),
+            claims=Count("id", filter=claim),
+            **{
+                status: Count("id", filter=claim & Q(status=status))
+                for status in Sentence.Status.values
+            },
+        )
+    }
+    rated = {}
+    if filters.reviewer_id is not None:
+        rated = dict(
+            Review.objects.filter(reviewer=filters.reviewer_id, sentence__kind=Sentence.Kind.CLAIM)
+            .order_by()
+            .values_list("sentence__article_id")
+            .annotate(n=Count("id"))
+        )
+    empty = dict.fromkeys(("sentences", "claims", *Sentence.Status.values), 0)
+    rows = []
+    for article, title, source, created_at in articles.order_by("-created_at", "-id").values_list(
+        "id", "title", "source", "created_at"
+    ):
+        row = {"article": article, "title": title, "source": source, "created_at": created_at}
+        row.update(counts.get(article, empty))
+        if filters.reviewer_id is not None:
+            row["rated"] = rated.get(article, 0)
+        rows.append(row)
+    return rows
+
+
+def _backlog_by_age(progress: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pending claims by the age of their article (since import), in fixed buckets."""
+    now = timezone.now()
+    buckets = [{"age": name, "articles": 0, "pending_claims": 0} for name, _ in BACKLOG_BUCKETS]
+    for row in progress:
+        if not row["pending"]:
+            continue
+        age = (now - row["created_at"]) / timedelta(days=1)
+        index = next(
+            i for i, (_, limit) in enumerate(BACKLOG_BUCKETS) if limit is None or age < limit
+        )
+        buckets[index]["articles"] += 1
+        buckets[index]["pending_claims"] += row["pending"]
+    return buckets
+
+
+def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
+    """Reviews per label (last changed within the dates) and how many reviewers wrote them."""
+    reviews = Review.objects.filter(_article_q(filters, "sentence__article__"), _in_dates(filters))
+    if filters.reviewer_id is not None:
+        reviews = reviews.filter(reviewer=filters.reviewer_id)
+    rows = reviews.order_by().values_list("label_id", "reviewer_id").annotate(n=Count("id"))
+    by_label = dict.fromkeys(slug_of.values(), 0)
+    reviewers = set()
+    for label_id, reviewer_id, n in rows:
+        by_label[slug_of[label_id]] += n
+        reviewers.add(reviewer_id)
+    return by_label, len(reviewers)
+
+
+def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
+    """Verdicts per label (last changed within the dates) and how many need an editor."""
+    verdicts = Verdict.objects.filter(
+        _article_q(filters, "sentence__article__"), _in_dates(filters)
+    )
+    if filters.reviewer_id is not None:
+        # The verdicts on the sentences the reviewer rated.
+        verdicts = verdicts.filter(
+            Exists(
+                Review.objects.filter(
+                    sentence=OuterRef("sentence_id"), reviewer=filters.reviewer_id
+                )
+            )
+        )
+    rows = verdicts.order_by().values_list("label_id", "needs_attention").annotate(n=Count("id"))
+    by_label = dict.fromkeys(slug_of.values(), 0)
+    flagged = 0
+    for label_id, needs_attention, n in rows:
+        by_label[slug_of[label_id]] += n
+        flagged += n if needs_attention else 0
+    return by_label, flagged
+
+
+def _throughput(filters: StatsFilters, start: date, end: date) -> list[dict[str, Any]]:
+    """Reviews saved per reviewer per day from `start` to `end` (by last change)."""
+    window = replace(filters, date_from=start, date_to=end)
+    reviews = Review.objects.filter(_article_q(filters, "sentence__article__"), _in_dates(window))
+    if filters.reviewer_id is not None:
+        reviews = reviews.filter(reviewer=filters.reviewer_id)
+    rows = (
+        reviews.annotate(day=TruncDate("updated_at"))
+        .values_list("reviewer__username", "day")
+        .annotate(n=Count("id"))
+        .order_by("day", "reviewer__username")
+    )
+    return [{"reviewer": name, "day": day.isoformat(), "reviews": n} for name, day, n in rows]
+
+
+def disputed_sentences(filters: StatsFilters) -> QuerySet[Sentence]:
+    """Disputed sentences in scope with their reviews, the most recently changed first.
+
+    With a reviewer, the disputes that reviewer is part of. Two queries however many.
+    """
+    sentences = Sentence.objects.filter(
+        _article_q(filters, "article__"), status=Sentence.Status.DISPUTED
+    )
+    if filters.reviewer_id is not None:
+        sentences = sentences.filter(
+            Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=filters.reviewer_id))
+        )
+    return (
+        sentences.select_related("article")
+        .only("id", "index", "text", "updated_at", "article__id", "article__title")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("reviewer", "label")
+                .only("id", "sentence_id", "note", "reviewer__username", "label__slug")
+                .order_by("reviewer__username", "id"),
+            )
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def _disputed_row(sentence: Sentence) -> dict[str, Any]:
+    return {
+        "sentence": sentence.pk,
+        "article": sentence.article_id,
+        "article_title": sentence.article.title,
+        "index": sentence.index,
+        "text": sentence.text,
+        "updated_at": sentence.updated_at.isoformat(),
+        "reviews": [
+            {
+                "reviewer": review.reviewer.get_username(),
+                "label": review.label.slug,
+                "note": review.note,
+            }
+            for review in sentence.reviews.all()
+        ],
+    }
+
+
+# Agreement from one pass over the reviews in scope. Grouped by sentence, a sentence with m >= 2
+# reviews is a "unit" of annotations.agreement, and the query counts its reviews of each label
+# (n_<label id>). Units repeat a few patterns of counts (two reviews of seven labels make 28), so
+# the database returns how many units of each pattern were last reviewed each day, and the
+# sums Krippendorff's alpha needs are worked out per pattern here (see _Sums.add). Per article,
+# the query sums what nominal alpha needs directly: n, the disagreements sum((m^2 - sum n_c^2) /
+# (m - 1)) and sum(n_c)^2. Cohen's kappa needs who gave which label: a review's (reviewer,
+# label) is coded as one integer, reviewer * CODE + label, and the lowest, middle and highest
+# codes of a unit of two or three reviews name all its pairs; units of four or more reviews
+# (rare) take one more query.
+CODE = 1 << 20  # above any label id
+
+
+def _agreement(
+    filters: StatsFilters, labels: list[dict[str, Any]], start: date, end: date
+) -> dict[str, Any]:
+    """Krippendorff's alpha overall, per label, per article and over time; kappa per pair.
+
+    The units are the sentences in scope with at least two reviews, all their reviews
+    counted; with dates, those last reviewed within them; with a reviewer, those the reviewer
+    reviewed, and only the reviewer's pairs. One query (two if a unit has 4+ reviews).
+    """
+    reviews = (
+        Review.objects.filter(_article_q(filters, "sentence__article__"))
+        .order_by()
+        .values("sentence_id", "reviewer_id", "label_id", day=TruncDate("updated_at"))
+    )
+    reviews_sql, reviews_params = reviews.query.sql_with_params()
+    having, having_params = _unit_filter(filters)
+    scale = _Scale(labels)
+    counts = [f"n_{i}" for i in scale.ids]
+    width = max(len(counts) + 1, 3)
+
+    def pad(values: list[str]) -> str:
+        return ", ".join(values + ["NULL"] * (width - len(values)))
+
+    sql = _AGREEMENT_SQL.format(
+        reviews=reviews_sql,
+        having=having,
+        code=CODE,
+        materialized="MATERIALIZED" if connection.vendor == "postgresql" else "",
+        sentence=connection.ops.quote_name(Sentence._meta.db_table),
+        label_counts=", ".join(
+            f"CAST(SUM(CASE WHEN label_id = {i} THEN 1 ELSE 0 END) AS INTEGER) AS n_{i}"
+            for i in scale.ids
+        ),
+        counts=", ".join(counts),
+        pattern_values=pad(["COUNT(*)", *counts]),
+        article_values=pad(
+            [
+                "SUM(m)",
+                f"SUM(CAST(m * m - ({' + '.join(f'{n} * {n}' for n in counts)})"
+                " AS DOUBLE PRECISION) / (m - 1))",
+                " + ".join(f"SUM({n}) * SUM({n})" for n in counts),
+            ]
+        ),
+        pair_values=pad(["COUNT(*)"]),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*reviews_params, *having_params])
+        rows = cursor.fetchall()
+
+    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
+    per_article, codes = [], Counter()
+    for kind, a, b, c, day, *values in rows:
+        if kind == "pattern":
+            units, *pattern = (int(value) for value in values[: len(counts) + 1])
+            days[_as_date(day)].add(units, pattern)
+        elif kind == "article":
+            n, dis, squares = values[:3]
+            if (alpha := _nominal_alpha(int(n), float(dis), int(squares))) is not None:
+                per_article.append({"article": a, "alpha_nominal": alpha})
+        else:  # the codes of a unit of two (a, c) or three (a, b, c) reviews
+            for pair in combinations([code for code in (a, b, c) if code is not None], 2):
+                codes[pair] += int(values[0])
+    total = _Sums.total(days.values(), scale)
+    confusions: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
+    for (low, high), units in codes.items():
+        (a, label_a), (b, label_b) = divmod(low, CODE), divmod(high, CODE)
+        confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += units
+    if total.big:
+        _big_unit_pairs(confusions, reviews_sql, reviews_params, having, having_params, scale)
+    if filters.reviewer_id is not None:
+        confusions = {
+            pair: confusion for pair, confusion in confusions.items() if filters.reviewer_id in pair
+        }
+    return {
+        "sentences": total.units,
+        "reviews": total.reviews,
+        "alpha_nominal": total.nominal_alpha(),
+        "alpha_ordinal": total.ordinal_alpha(),
+        "per_article": sorted(per_article, key=itemgetter("article")),
+        "per_label": {slug: total.label_alpha(slug) for slug in scale.slugs},
+        "over_time": _over_time(days, scale, start, end),
+        "pairs": _pairs(confusions),
+    }
+
+
+# The first branch names the column types (PostgreSQL cannot guess them from NULLs). The units
+# are materialised once: every branch reads them, and only the per-article one needs the join.
+_AGREEMENT_SQL = """
+WITH u AS {materialized} (
+    SELECT sentence_id, CAST(COUNT(*) AS INTEGER) AS m, MAX(day) AS day, {label_counts},
+           MIN(code) AS lo, MAX(code) AS hi, SUM(CAST(code AS DOUBLE PRECISION)) AS codes
+    FROM (SELECT r.*, reviewer_id * {code} + label_id AS code FROM ({reviews}) r) r
+    GROUP BY sentence_id
+    HAVING COUNT(*) >= 2 {having}
+)
+SELECT 'pattern', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), day,
+       {pattern_values}
+FROM u GROUP BY day, {counts}
+UNION ALL
+SELECT 'article', s.article_id, NULL, NULL, NULL, {article_values}
+FROM u JOIN {sentence} s ON s.id = u.sentence_id GROUP BY s.article_id
+UNION ALL
+SELECT 'pair', lo, NULL, hi, NULL, {pair_values} FROM u WHERE m = 2 GROUP BY lo, hi
+UNION ALL
+SELECT 'pair', lo, CAST(codes - lo - hi AS BIGINT), hi, NULL, {pair_values}
+FROM u WHERE m = 3 GROUP BY lo, CAST(codes - lo - hi AS BIGINT), hi
+"""
+
+# Pairs of the units with four or more reviews: a self-join of their reviews.
+_BIG_UNITS_SQL = """
+WITH r AS ({reviews}),
+big AS (SELECT sentence_id FROM r GROUP BY sentence_id HAVING COUNT(*) >= 4 {having})
+SELECT a.reviewer_id, b.reviewer_id, a.label_id, b.label_id, COUNT(*)
+FROM r a JOIN r b ON b.sentence_id = a.sentence_id AND a.reviewer_id < b.reviewer_id
+WHERE a.sentence_id IN (SELECT sentence_id FROM big)
+GROUP BY a.reviewer_id, b.reviewer_id, a.label_id, b.label_id
+"""
+
+
+def _big_unit_pairs(
+    confusions: defaultdict[tuple[int, int], Counter],
+    reviews_sql: str,
+    reviews_params: tuple,
+    having: str,
+    having_params: list,
+    scale: _Scale,
+) -> None:
+    sql = _BIG_UNITS_SQL.format(reviews=reviews_sql, having=having)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*reviews_params, *having_params])
+        for a, b, label_a, label_b, units in cursor.fetchall():
+            confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += units
+
+
+def _unit_filter(filters: StatsFilters) -> tuple[str, list]:
+    """HAVING conditions on a unit: last reviewed within the dates; reviewed by the reviewer."""
+    adapt = connection.ops.adapt_datefield_value
+    sql, params = "", []
+    if filters.date_from:
+        sql += " AND MAX(day) >= %s"
+        params.append(adapt(filters.date_from))
+    if filters.date_to:
+        sql += " AND MAX(day) <= %s"
+        params.append(adapt(filters.date_to))
+    if filters.reviewer_id is not None:
+        sql += " AND SUM(CASE WHEN reviewer_id = %s THEN 1 ELSE 0 END) > 0"
+        params.append(filters.reviewer_id)
+    return sql, params
+
+
+class _Scale:
+    """The labels as the agreement query sees them: ids, slugs and ratings."""
+
+    def __init__(self, labels: list[dict[str, Any]]) -> None:
+        self.ids = [int(label["id"]) for label in labels]
+        if max(self.ids, default=0) >= CODE:
+            raise ValueError(f"label ids must stay below {CODE}")
+        self.slugs = [label["slug"] for label in labels]
+        self.slug_of = dict(zip(self.ids, self.slugs, strict=True))
+        self.rating_of = [label["rating_value"] for label in labels]
+        self.ratings = sorted({rating for rating in self.rating_of if rating is not None})
+        self.rating_pairs = list(combinations(self.ratings, 2))
+
+
+class _Sums:
+    """The additive sums of a set of units (a day, a period, everything)."""
+
+    def __init__(self, scale: _Scale) -> None:
+        self.scale = scale
+        self.units = self.reviews = self.big = 0
+        self.n: Counter[str] = Counter()
+        self.dis = dict.fromkeys(scale.slugs, 0.0)
+        self.ratings: Counter[int] = Counter()
+        self.ordinal = dict.fromkeys(scale.rating_pairs, 0.0)
+
+    def add(self, units: int, pattern: list[int]) -> None:
+        """`units` units whose reviews gave each label (in scale order) these many times.
+
+        A unit adds n_c * n_k / (m - 1) to the coincidence of every two values c != k; per
+        label that is n_c * (m - n_c) / (m - 1) ("dis"). The ordinal sums count only rated
+        reviews, in units with two or more of them.
+        """
+        m = sum(pattern)
+        self.units += units
+        self.reviews += units * m
+        self.big += units if m >= 4 else 0
+        rated: Counter[int] = Counter()
+        for slug, rating, n in zip(self.scale.slugs, self.scale.rating_of, pattern, strict=True):
+            if n:
+                self.n[slug] += units * n
+                self.dis[slug] += units * n * (m - n) / (m - 1)
+                if rating is not None:
+                    rated[rating] += n
+        m_rated = rated.total()
+        if m_rated >= 2:
+            for rating, n in rated.items():
+                self.ratings[rating] += units * n
+            for v, w in combinations(sorted(rated), 2):
+                self.ordinal[v, w] += units * rated[v] * rated[w] / (m_rated - 1)
+
+    @classmethod
+    def total(cls, parts: Iterable[_Sums], scale: _Scale) -> _Sums:
+        total = cls(scale)
+        for part in parts:
+            total.units += part.units
+            total.reviews += part.reviews
+            total.big += part.big
+            total.n.update(part.n)
+            total.ratings.update(part.ratings)
+            for slug, dis in part.dis.items():
+                total.dis[slug] += dis
+            for pair, o in part.ordinal.items():
+                total.ordinal[pair] += o
+        return total
+
+    def nominal_alpha(self) -> float | None:
+        n = self.n.total()
+        return _nominal_alpha(n, sum(self.dis.values()), sum(v * v for v in self.n.values()))
+
+    def label_alpha(self, slug: str) -> float | None:
+        """Alpha of "this label or not": its disagreements are the label's own `dis`."""
+        n, n_label = self.n.total(), self.n[slug]
+        if n < 2 or n_label in (0, n):
+            return None
+        return 1.0 - (n - 1) * self.dis[slug] / (n_label * (n - n_label))
+
+    def ordinal_alpha(self) -> float | None:
+        """As annotations.agreement computes it, from the ratings' coincidences."""
+        marginals = +self.ratings
+        n = marginals.total()
+        if n < 2 or len(marginals) < 2:
+            return None
+        distance = agreement._ordinal_distance(marginals, sorted(marginals))
+        observed = sum(o * distance(v, w) for (v, w), o in self.ordinal.items() if o)
+        expected = sum(
+            marginals[v] * marginals[w] * distance(v, w) for v, w in combinations(marginals, 2)
+        )
+        return 1.0 - (n - 1) * observed / expected
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite gives the day as text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _nominal_alpha(n: int, dis: float, squares: int) -> float | None:
+    """1 - (n - 1) * sum(o[c, k], c != k) / (n^2 - sum(n_c^2)); None where undefined."""
+    expected = n * n - squares
+    if n < 2 or expected == 0:
+        return None
+    return 1.0 - (n - 1) * dis / expected
+
+
+def _over_time(days: dict[date, _Sums], scale: _Scale, start: date, end: date) -> list[dict]:
+    """Nominal alpha per day, week or month of the window, by the day sentences were last
+    reviewed; the sums of days add up, so a period's figure is that of its days together."""
+    span = (end - start).days + 1
+    period = "day" if span <= 14 else "week" if span <= 26 * 7 else "month"
+
+    def period_start(day: date) -> date:
+        if period == "week":
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1) if period == "month" else day
+
+    periods: dict[date, list[_Sums]] = {}
+    day = start
+    while day <= end:
+        periods.setdefault(period_start(day), [])
+        day += timedelta(days=1)
+    for day, sums in days.items():
+        if start <= day <= end:
+            periods[period_start(day)].append(sums)
+    result = []
+    for first, parts in sorted(periods.items()):
+        sums = _Sums.total(parts, scale)
+        result.append(
+            {
+                "period": period,
+                "start": first.isoformat(),
+                "sentences": sums.units,
+                "alpha_nominal": sums.nominal_alpha(),
+            }
+        )
+    return result
+
+
+def _pairs(confusions: dict[tuple[int, int], Counter]) -> list[dict[str, Any]]:
+    """Cohen's kappa of every two reviewers from their confusion matrix, by usernames."""
+    ids = {reviewer for pair in confusions for reviewer in pair}
+    names = dict(
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "username") if ids else []
+    )
+    result = []
+    for (a, b), confusion in sorted(confusions.items()):
+        kappa, observed = agreement._kappa(confusion)
+        result.append(
+            {
+                "reviewers": [names.get(a), names.get(b)],
+                "units": confusion.total(),
+                "kappa": kappa,
+                "observed": observed,
+            }
+        )
+    return result

@@ -435,14 +435,18 @@ def test_article_detail_with_reviews_query_count_does_not_grow(
 
 
 def test_saving_a_review_takes_at_most_10_queries(
-    reviewer_client, sentence, django_assert_max_num_queries
+    client, reviewer, reviewer2, sentence, django_assert_max_num_queries
 ):
-    # permission + label + SAVEPOINT + lock sentence + select review + insert review
-    # + insert history + labels of the sentence's reviews + update status + RELEASE.
-    # Served with session auth, the session and user lookups replace the two savepoint lines.
-    with django_assert_max_num_queries(10):
-        response = reviewer_client.put(
-            f"/api/sentences/{sentence.pk}/review/", {"label": "accurate"}, format="json"
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    client.force_login(reviewer)
+    # session + user + permission + label + BEGIN (a SAVEPOINT in tests) + lock sentence
+    # + the sentence's reviews + insert review + insert history + update status + COMMIT
+    # (RELEASE SAVEPOINT): nine queries between two transaction statements.
+    with django_assert_max_num_queries(11):
+        response = client.put(
+            f"/api/sentences/{sentence.pk}/review/",
+            {"label": "accurate"},
+            content_type="application/json",
         )
     assert response.status_code == 201
-    assert Sentence.objects.get(pk=sentence.pk).status == "in_review"
+    assert Sentence.objects.get(pk=sentence.pk).status == "disputed"

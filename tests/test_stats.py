@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from annotations import services
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The figures are cached; test databases reuse ids, so start every test empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -37,7 +46,17 @@ def test_editor_sees_counts_backlog_throughput_and_agreement(editor_client, rate
     today = timezone.localdate().isoformat()
 
     assert stats["claims_by_status"] == {"pending": 1, "in_review": 2, "disputed": 1, "final": 0}
-    assert stats["backlog"] == {"pending_claims": 1, "disputed": 1, "verdicts_needing_attention": 0}
+    assert stats["backlog"] == {
+        "pending_claims": 1,
+        "disputed": 1,
+        "verdicts_needing_attention": 0,
+        "by_age": [
+            {"age": "<1 day", "articles": 1, "pending_claims": 1},
+            {"age": "1-7 days", "articles": 0, "pending_claims": 0},
+            {"age": "7-30 days", "articles": 0, "pending_claims": 0},
+            {"age": ">30 days", "articles": 0, "pending_claims": 0},
+        ],
+    }
     assert stats["throughput"] == [
         {"reviewer": "rita", "day": today, "reviews": 3},
         {"reviewer": "rob", "day": today, "reviews": 3},
@@ -94,7 +113,8 @@ def test_stats_query_count_does_not_grow(
     for sentence in article_create(sentences=sentences).sentences.all():
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
-    # role + sentence counts + reviews by label + verdicts by label + labels + articles
-    # + reviewers + flagged verdicts + throughput + agreement rows + reviewer names
-    with django_assert_max_num_queries(11):
+    # role + labels + cache fingerprint + sentence counts per article + articles + reviews by
+    # label and reviewer + verdicts by label + throughput + agreement + reviewer names
+    # + disputed sentences + their reviews
+    with django_assert_max_num_queries(12):
         editor_client.get("/api/stats/")

@@ -152,10 +152,17 @@ class RestoreInputSerializer(serializers.Serializer):
     )
 
 
+class BacklogAgeSerializer(serializers.Serializer):
+    age = serializers.CharField(help_text="<1 day, 1-7 days, 7-30 days or >30 days since import.")
+    articles = serializers.IntegerField(help_text="Articles with pending claims.")
+    pending_claims = serializers.IntegerField()
+
+
 class BacklogSerializer(serializers.Serializer):
     pending_claims = serializers.IntegerField()
     disputed = serializers.IntegerField()
     verdicts_needing_attention = serializers.IntegerField()
+    by_age = BacklogAgeSerializer(many=True)
 
 
 class ThroughputSerializer(serializers.Serializer):
@@ -176,6 +183,13 @@ class PairAgreementSerializer(serializers.Serializer):
     observed = serializers.FloatField(help_text="Share of those sentences they agree on.")
 
 
+class AgreementOverTimeSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["day", "week", "month"])
+    start = serializers.DateField(help_text="First day of the period.")
+    sentences = serializers.IntegerField(help_text="Sentences last reviewed in the period.")
+    alpha_nominal = serializers.FloatField(allow_null=True)
+
+
 class AgreementSerializer(serializers.Serializer):
     sentences = serializers.IntegerField(help_text="Sentences with at least two reviews.")
     reviews = serializers.IntegerField()
@@ -190,10 +204,75 @@ class AgreementSerializer(serializers.Serializer):
         child=serializers.FloatField(allow_null=True),
         help_text="Alpha of 'this label or not', by label slug.",
     )
+    over_time = AgreementOverTimeSerializer(many=True, help_text="Over the charts' days.")
     pairs = PairAgreementSerializer(many=True, help_text="Reviewers see only their own pairs.")
 
 
+class StatsFiltersSerializer(serializers.Serializer):
+    """The filters applied; `from` and `to` are the days the charts over time cover."""
+
+    source = serializers.CharField(required=False)
+    tag = serializers.CharField(required=False)
+    reviewer = serializers.CharField(required=False)
+    days = serializers.IntegerField()
+
+    def get_fields(self) -> dict:
+        # "from" is a Python keyword, so it cannot be declared as an attribute.
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            **super().get_fields(),
+        }
+
+
+class StatsLabelSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    colour = serializers.CharField()
+    rating_value = serializers.IntegerField(allow_null=True)
+    active = serializers.BooleanField()
+
+
+class ArticleProgressSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    created_at = serializers.DateTimeField(help_text="When it was imported.")
+    sentences = serializers.IntegerField()
+    claims = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    in_review = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    final = serializers.IntegerField()
+    rated = serializers.IntegerField(
+        required=False, help_text="Claims the reviewer rated (reviewer scope only)."
+    )
+
+
+class DisputedReviewSerializer(serializers.Serializer):
+    reviewer = serializers.CharField()
+    label = serializers.SlugField()
+    note = serializers.CharField()
+
+
+class DisputedSentenceSerializer(serializers.Serializer):
+    sentence = serializers.IntegerField()
+    article = serializers.IntegerField()
+    article_title = serializers.CharField()
+    index = serializers.IntegerField()
+    text = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    reviews = DisputedReviewSerializer(many=True)
+
+
 class StatsSerializer(serializers.Serializer):
+    filters = StatsFiltersSerializer()
+    scope = serializers.ChoiceField(
+        choices=["team", "reviewer"],
+        help_text="reviewer: one reviewer's work (always so for "
+        "reviewers, who see only their own figures).",
+    )
+    labels = StatsLabelSerializer(many=True, help_text="The rating scale, in order.")
     articles = serializers.IntegerField()
     sentences = serializers.IntegerField()
     claims = serializers.IntegerField()
@@ -204,10 +283,14 @@ class StatsSerializer(serializers.Serializer):
     verdicts_by_label = serializers.DictField(child=serializers.IntegerField())
     reviewers = serializers.IntegerField()
     backlog = BacklogSerializer()
+    progress = ArticleProgressSerializer(many=True, help_text="Every article in scope.")
     throughput = ThroughputSerializer(
         many=True, help_text="Per reviewer and day; reviewers see only their own."
     )
     agreement = AgreementSerializer()
+    disputed_sentences = DisputedSentenceSerializer(
+        many=True, required=False, help_text="Editors only: the 50 most recently changed."
+    )
 
 
 class ArticleListSerializer(serializers.ModelSerializer):

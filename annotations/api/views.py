@@ -4,6 +4,7 @@ import re
 from functools import cached_property
 
 from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import selectors, services
+from annotations import dashboard, selectors, services
 from annotations.api import serializers
 from annotations.api.filters import ArticleFilter, AssignmentFilter, SentenceFilter
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
@@ -269,19 +270,28 @@ class LabelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class StatsView(APIView):
-    """Counts by status and label, backlog, throughput per day and reviewer agreement."""
+    """The dashboard's figures: counts, progress, backlog, throughput, agreement, disputes.
+
+    Takes the dashboard's filters and answers exactly what /dashboard/ shows for them.
+    """
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("days", int, required=False, description="Throughput window (30).")
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (activity)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (activity)."),
+            OpenApiParameter("source", str, description="Only articles from this source."),
+            OpenApiParameter("tag", str, description="Only articles with this tag."),
+            OpenApiParameter("reviewer", str, description="Only this reviewer's work (editors)."),
+            OpenApiParameter(
+                "days", int, description="Days the charts over time cover without from (30)."
+            ),
         ],
         responses={200: serializers.StatsSerializer, 400: CONFLICT[400]},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("days", "30")
-        if not raw.isdigit() or not 1 <= int(raw) <= 3660:
-            raise InvalidInput({"days": ["Must be a whole number of days from 1 to 3660."]})
-        return Response(selectors.stats(viewer_for(request.user), days=int(raw)))
+        viewer = viewer_for(request.user)
+        filters = dashboard.stats_filters(request.query_params, viewer)
+        return Response(selectors.stats(viewer, filters))
 
 
 class AssignmentViewSet(

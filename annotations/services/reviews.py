@@ -140,12 +140,18 @@ def status_for(label_ids: Iterable[int], has_verdict: bool) -> str:
     return Sentence.Status.IN_REVIEW if len(distinct) == 1 else Sentence.Status.DISPUTED
 
 
-def sentence_status_refresh(sentence: Sentence, *, has_verdict: bool) -> str:
+def sentence_status_refresh(
+    sentence: Sentence, *, has_verdict: bool, label_ids: list[int] | None = None
+) -> str:
     """Recompute and store a sentence's status; call inside the transaction that moved it.
 
-    It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
+    `label_ids` are the labels of the sentence's reviews, if the caller already has them. It
+    also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
     """
-    label_ids = list(Review.objects.filter(sentence=sentence).values_list("label_id", flat=True))
+    if label_ids is None:
+        label_ids = list(
+            Review.objects.filter(sentence=sentence).values_list("label_id", flat=True)
+        )
     status = status_for(label_ids, has_verdict)
     if status == Sentence.Status.IN_REVIEW and _consensus_reached(label_ids):
         _consensus_verdict(sentence, label_id=label_ids[0], reviews=len(label_ids))
@@ -228,11 +234,11 @@ def review_save(
             raise Forbidden(
                 "You are not assigned to this article; ask an editor to assign it to you."
             )
-        review = (
-            Review.objects.select_related("label", "reviewer")
-            .filter(sentence=locked, reviewer=reviewer)
-            .first()
-        )
+        # Every review of the sentence in one query: ours to change, the others' labels for
+        # the status (the sentence lock keeps them from changing meanwhile).
+        reviews = list(Review.objects.select_related("label", "reviewer").filter(sentence=locked))
+        review = next((r for r in reviews if r.reviewer_id == reviewer.pk), None)
+        others = [r.label_id for r in reviews if r is not review]
         current_version = review.version if review else None
         if expected_version is not None and expected_version != current_version:
             raise PreconditionFailed(
@@ -270,7 +276,9 @@ def review_save(
         has_verdict = locked.status == Sentence.Status.FINAL
         if has_verdict:
             _flag_verdict(locked)
-        sentence_status_refresh(locked, has_verdict=has_verdict)
+        sentence_status_refresh(
+            locked, has_verdict=has_verdict, label_ids=[*others, review.label_id]
+        )
     return review
 
 

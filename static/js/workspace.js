@@ -38,6 +38,7 @@
   }
 
   function isTyping(target) {
+    if (!(target instanceof Element)) return false;
     return target.closest("input, textarea, select, [contenteditable=true]") !== null;
   }
 
@@ -193,9 +194,13 @@
     for (const button of root.querySelectorAll(".label-button")) {
       button.setAttribute("aria-pressed", String(button.dataset.slug === chosen));
     }
+    // Never overwrite a note being typed: a save or refresh may land meanwhile.
     const note = $("note");
-    note.value = s.mine ? s.mine.note : "";
-    note.dataset.saved = note.value;
+    const savedNote = s.mine ? s.mine.note : "";
+    const typing = note.dataset.for === String(s.id) && note.value !== note.dataset.saved;
+    if (!typing) note.value = savedNote;
+    note.dataset.saved = savedNote;
+    note.dataset.for = String(s.id);
     renderEvidence();
 
     const reviews = $("reviews");
@@ -290,12 +295,16 @@
     if (result.ok) {
       state.pendingLabel = null;
       s.mine = result.payload;
-      await refreshSentence(id);
-      if (state.current === id) {
+      const done = () => {
+        if (state.current !== id) return;
         renderPanel();
         setSaveState("Saved (version " + s.mine.version + ")", "saved");
-      }
+      };
+      paintSentence(id); // at once; the refresh below brings others' reviews and the status
       paintProgress();
+      done();
+      await refreshSentence(id);
+      done();
     } else if (result.status === 412) {
       showConflict(review, result.payload.current);
     } else {

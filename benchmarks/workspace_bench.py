@@ -1,0 +1,228 @@
+"""Workspace benchmark: the article page and a rating, server side and as seen in Chromium.
+
+    .venv/bin/python benchmarks/workspace_bench.py [--sentences 300] [--runs 50]
+
+Uses its own PostgreSQL database (default factcheck_workspace_bench, created and migrated if
+missing), imports one article of N sentences with two reviews on a third of them, then prints:
+- the median and p95 server time of GET /articles/{id}/ (Django test client, in process) and
+  the number of queries;
+- the median server time of PUT /api/sentences/{id}/review/ and its queries;
+- with Chromium at /usr/bin/chromium: the time from pressing a number key in the workspace to
+  the sentence showing its new colour, over a real HTTP server on loopback (runserver).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from import_bench import ensure_database, make_article  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/factcheck_workspace_bench",
+    )
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    if args.database_url.startswith("postgres"):
+        ensure_database(args.database_url)
+
+    import random
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    from annotations import services
+
+    def user(name: str, group: str) -> User:
+        found, _ = User.objects.get_or_create(username=name)
+        found.set_password(name)
+        found.save()
+        found.groups.add(Group.objects.get(name=group))
+        return found
+
+    rita, rob = user("bench-rita", "reviewer"), user("bench-rob", "reviewer")
+    # A database of its own: start empty so every run measures the same article.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
+            "annotations_sentence, annotations_article CASCADE"
+        )
+    data = make_article(random.Random(7), 0, sentences=args.sentences)
+    data.update(title="Workspace bench", body=data["body"] + f"\nRun {time.time()}.")
+    data.pop("tags")
+    article = services.article_import(data=data).article
+    sentences = list(article.sentences.filter(kind="claim"))
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    for sentence in sentences[::3]:
+        services.review_save(sentence=sentence, reviewer=rob, label="accurate")
+        services.review_save(sentence=sentence, reviewer=rita, label="mixed")
+
+    client = Client()
+    client.force_login(rita)
+    url = f"/articles/{article.pk}/"
+    client.get(url)  # warm up
+    page_times = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        page_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    settings.DEBUG = True
+    reset_queries()
+    client.get(url)
+    page_queries = len(connection.queries)
+    settings.DEBUG = False
+
+    save_times = []
+    for number in range(args.runs):
+        sentence = sentences[1 + (number % (len(sentences) - 1))]
+        label = "accurate" if number % 2 else "unverifiable"
+        started = time.perf_counter()
+        response = client.put(
+            f"/api/sentences/{sentence.pk}/review/",
+            {"label": label},
+            content_type="application/json",
+        )
+        save_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code in (200, 201), response.content
+    settings.DEBUG = True
+    reset_queries()
+    client.put(
+        f"/api/sentences/{sentences[2].pk}/review/",
+        {"label": "mixed"},
+        content_type="application/json",
+    )
+    save_queries = len(connection.queries)
+    settings.DEBUG = False
+
+    print(f"database:               {connection.vendor} ({connection.settings_dict['NAME']})")
+    print(f"article:                {args.sentences} sentences, {len(sentences) // 3 * 2} reviews")
+    print(
+        f"workspace page:         median {statistics.median(page_times):6.1f} ms, "
+        f"p95 {percentile(page_times, 0.95):6.1f} ms, {page_queries} queries"
+    )
+    print(
+        f"saving a review (API):  median {statistics.median(save_times):6.1f} ms, "
+        f"p95 {percentile(save_times, 0.95):6.1f} ms, {save_queries} queries "
+        "(incl. session and user)"
+    )
+    if os.path.exists("/usr/bin/chromium"):
+        browser_round_trip(args, article.pk, url)
+
+
+def browser_round_trip(args, article_id: int, url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                ],
+            )
+            page = browser.new_page()
+            page.goto(base + "/accounts/login/")
+            page.fill("#id_username", "bench-rita")
+            page.fill("#id_password", "bench-rita")
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/")
+            page.goto(base + url)
+            times = []
+            for _ in range(min(args.runs, 40)):
+                page.keyboard.press("j")
+                # Time from the key press to the sentence repainted with the saved label: pick
+                # a label the sentence does not have yet, so every press is a real change.
+                elapsed = page.evaluate(
+                    """() => new Promise((resolve) => {
+                        const pressed = document.querySelector('.label-button[aria-pressed=true]');
+                        const key = pressed && pressed.dataset.slug === 'accurate' ? '6' : '1';
+                        const span = document.querySelector('.s.current');
+                        const status = document.getElementById('panel-save');
+                        const before = status.textContent;
+                        const started = performance.now();
+                        const check = () => {
+                          const text = status.textContent;
+                          if (text !== before && text.startsWith('Saved')
+                              && span.classList.contains('labelled')) {
+                            resolve(performance.now() - started);
+                          } else {
+                            requestAnimationFrame(check);
+                          }
+                        };
+                        document.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+                        requestAnimationFrame(check);
+                      })"""
+                )
+                times.append(elapsed)
+            browser.close()
+        print(
+            f"rating in Chromium:     median {statistics.median(times):6.1f} ms, "
+            f"p95 {percentile(times, 0.95):6.1f} ms from key press to saved colour "
+            "(runserver, loopback; others' reviews are fetched after)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
