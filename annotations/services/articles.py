@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -205,21 +205,7 @@ def article_import(
     try:
         with transaction.atomic():
             article.save(force_insert=True)
-            Sentence.objects.bulk_create(
-                [
-                    Sentence(
-                        article=article,
-                        index=s.index,
-                        paragraph=s.paragraph,
-                        start=s.start,
-                        end=s.end,
-                        text=s.text,
-                        kind=s.kind,
-                    )
-                    for s in segments
-                ],
-                batch_size=1000,
-            )
+            _sentences_insert(article, segments)
             if fields.tags:
                 _tags_attach(article, fields.tags)
     except IntegrityError:
@@ -229,6 +215,49 @@ def article_import(
             raise
         raise _duplicate_error(existing) from None
     return ImportResult(article=article, created=True, sentence_count=len(segments))
+
+
+def _sentences_insert(article: Article, segments: list[segmentation.Segment]) -> None:
+    """Insert an article's sentences in one statement.
+
+    On PostgreSQL the rows go through psycopg2's execute_values: bulk_create's per-field
+    preparation costs as much as the insert itself, and import speed is a target (see
+    docs/performance.md). Other databases take bulk_create.
+    """
+    if connection.vendor != "postgresql":
+        Sentence.objects.bulk_create(
+            [
+                Sentence(
+                    article=article,
+                    index=s.index,
+                    paragraph=s.paragraph,
+                    start=s.start,
+                    end=s.end,
+                    text=s.text,
+                    kind=s.kind,
+                )
+                for s in segments
+            ],
+            batch_size=1000,
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    now = timezone.now()
+    pending = Sentence.Status.PENDING
+    rows = [
+        (article.pk, s.index, s.paragraph, s.start, s.end, s.text, s.kind, pending, now)
+        for s in segments
+    ]
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,  # the psycopg2 cursor under Django's wrapper
+            f"INSERT INTO {Sentence._meta.db_table} "
+            '(article_id, "index", paragraph, start, "end", text, kind, status, updated_at) '
+            "VALUES %s",
+            rows,
+            page_size=1000,
+        )
 
 
 def _tags_get_or_create(names: tuple[str, ...]) -> list[Tag]:
