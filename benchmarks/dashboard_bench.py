@@ -21,11 +21,13 @@ one uncached and one cached request. `/api/stats/` is timed the same way.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bench_users, django_setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -144,20 +146,6 @@ WHERE a %% 4 = 0;
 """
 
 
-def database_create_if_missing(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    server = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    server.autocommit = True  # CREATE DATABASE cannot run in a transaction
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    server.close()
-
-
 def fill(sentences: int, users: dict, label_ids: dict[str, int]) -> None:
     from datetime import timedelta
 
@@ -223,34 +211,14 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY needed; query logging is off below
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    database_create_if_missing(args.database_url)
-
-    import django
-
-    django.setup()
+    django_setup(args.database_url)
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from annotations.models import Article, Label, Review, Sentence, Verdict
 
-    settings.DEBUG = False  # DEBUG keeps every query in memory
-    call_command("migrate", verbosity=0)
-
-    User = get_user_model()
-    users = {}
-    for username in [*REVIEWERS, EDITOR]:
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            group = "editor" if username == EDITOR else "reviewer"
-            user.groups.add(Group.objects.get(name=group))
-        users[username] = user
+    users = bench_users(REVIEWERS, EDITOR)
 
     stored = Sentence.objects.count()
     if stored != args.sentences or args.refill:

@@ -1,7 +1,7 @@
 """Export benchmark: JSONL through GET /api/export/ against PostgreSQL's own COPY ... TO STDOUT.
 
     .venv/bin/python benchmarks/export_bench.py [--sentences 1000000] [--refill] [--repeat 3]
-        [--database-url postgres://postgres@127.0.0.1:5432/factcheck_bench]
+        [--database-url postgres://postgres@127.0.0.1:5432/factcheck_export_bench]
 
 Fills the benchmark database (created and migrated if needed) with N sentences in articles of
 30, with news-like text and exact offsets, reviews on a third of the sentences by four reviewers
@@ -24,7 +24,6 @@ import argparse
 import gc
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -32,6 +31,9 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bench_users, django_setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -286,58 +288,23 @@ class PeakRSS:
         self.sample()
 
 
-def database_create_if_missing(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    server = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    server.autocommit = True  # CREATE DATABASE cannot run in a transaction
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    server.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--refill", action="store_true", help="Refill even if the data is there.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each; medians are shown.")
     parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_bench"
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY needed; query logging is off below
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    database_create_if_missing(args.database_url)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
+    django_setup(args.database_url)
     from django.db import connection
     from django.test import Client
 
     from annotations.models import Label, Sentence
 
-    settings.DEBUG = False  # DEBUG keeps every query in memory
-    call_command("migrate", verbosity=0)
-
-    User = get_user_model()
-    users = {}
-    for username in [*REVIEWERS, EDITOR]:
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            group = "editor" if username == EDITOR else "reviewer"
-            user.groups.add(Group.objects.get(name=group))
-        users[username] = user
+    users = bench_users(REVIEWERS, EDITOR)
 
     stored = Sentence.objects.count()
     if stored != args.sentences or args.refill:

@@ -12,14 +12,13 @@ The database (default factcheck_bench on the local PostgreSQL) is created and mi
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import django_setup  # noqa: E402
 
 NAMES = ["Mr. Alder", "Dr. Okafor", "Gen. Brandt", "Mrs. Ortiz", "Sen. Olandt", "J. K. Moss"]
 PLACES = ["Marlow Bay", "Northfield", "the U.S.", "the U.K.", "Kestrel Point", "St. Aldric's Row"]
@@ -71,20 +70,6 @@ def make_article(rng: random.Random, number: int, sentences: int = 30) -> dict:
     }
 
 
-def ensure_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -93,21 +78,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY needed; query logging stays off below
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    if args.database_url.startswith("postgres"):
-        ensure_database(args.database_url)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    django_setup(args.database_url)
     from django.db import connection
 
-    settings.DEBUG = False  # DEBUG keeps every query in memory
-    call_command("migrate", verbosity=0)
     from annotations import segmentation, services
     from annotations.models import Article, Sentence
 

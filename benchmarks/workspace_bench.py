@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_bench import ensure_database, make_article  # noqa: E402
+from common import django_setup  # noqa: E402
+from import_bench import make_article  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -50,26 +51,14 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-    if args.database_url.startswith("postgres"):
-        ensure_database(args.database_url)
-
+    django_setup(args.database_url)
     import random
 
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
 
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     from annotations import services
 
     def user(name: str, group: str) -> User:
