@@ -44,6 +44,9 @@ MATRIX = [
         (401, 403, 201, 201, 201),
     ),
     ("get", "/api/export/?format=jsonl", None, (401, 403, 200, 200, 200)),
+    ("post", "/api/sentences/{sentence}/merge/", None, (401, 403, 200, 200, 200)),
+    ("get", "/dashboard/", None, (302, 200, 200, 200, 302)),
+    ("get", "/claims/{published}/", None, (200, 200, 200, 200, 200)),
     ("get", "/api/schema/", None, (200, 200, 200, 200, 200)),
     ("get", "/api/docs/", None, (200, 200, 200, 200, 200)),
 ]
@@ -73,11 +76,15 @@ def test_permission_matrix(method, url, body, expected, role):
     article = article_create(sentences=2)
     sentence, reviewed = article.sentences.order_by("index")
     services.review_save(sentence=reviewed, reviewer=writer, label="accurate")
+    entry = History.objects.get()
+    published = article_create(sentences=1).sentences.get()
+    services.verdict_set(sentence=published, editor=editor, label="false")
     ids = {
         "article": article.pk,
         "sentence": sentence.pk,
         "reviewed": reviewed.pk,
-        "entry": History.objects.get().pk,
+        "entry": entry.pk,
+        "published": published.pk,
     }
 
     client = Client()
