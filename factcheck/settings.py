@@ -1,9 +1,11 @@
 """Settings for factcheck, read from the environment (see .env.example for every variable).
 
 Nothing here is a secret: SECRET_KEY and database credentials come from the environment, and the
-app refuses to start without a SECRET_KEY unless DEBUG is on (the demo) or the test suite runs.
+app refuses to serve without a SECRET_KEY unless DEBUG is on (the demo) or the test suite runs;
+one-off management commands (see manage.py) run with a throwaway key.
 """
 
+import secrets
 import sys
 from pathlib import Path
 
@@ -42,6 +44,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-key-for-debug-and-tests-only"  # noqa: S105 - never used in production
+    elif env_bool("FACTCHECK_ONE_OFF_COMMAND", False):
+        SECRET_KEY = secrets.token_urlsafe(50)  # dies with the command
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off "

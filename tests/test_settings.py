@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PRODUCTION = {
@@ -18,7 +20,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    ignored = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "FACTCHECK_ONE_OFF_COMMAND"}
     clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -30,10 +32,34 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_app_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = manage("check", env={"DEBUG": "0"})
+@pytest.mark.parametrize(
+    "args", [("runserver", "127.0.0.1:0", "--noreload"), ("check", "--deploy")]
+)
+def test_app_refuses_to_serve_without_a_secret_key_when_debug_is_off(args):
+    result = manage(*args, env={"DEBUG": "0"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_wsgi_refuses_to_start_without_a_secret_key():
+    ignored = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "FACTCHECK_ONE_OFF_COMMAND"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import factcheck.wsgi"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in ignored},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_one_off_commands_run_without_a_secret_key():
+    result = manage("check", env={"DEBUG": "0"})
+    assert result.returncode == 0, result.stderr
+    result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_debug_runs_without_a_secret_key():
