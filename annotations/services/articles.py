@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -175,21 +176,32 @@ def _duplicate_error(existing: Article) -> Duplicate:
     )
 
 
-def article_import(
-    *,
-    data: Mapping[str, Any] | ArticleInput,
-    imported_by: AbstractBaseUser | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Validate, segment and store one article with its sentences; raise Duplicate if known."""
-    fields = data if isinstance(data, ArticleInput) else article_input_clean(data)
-    existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
+def article_duplicate_check(checksum: str) -> None:
+    """Raise Duplicate, naming the article, if a body with this checksum is stored."""
+    existing = Article.objects.filter(checksum=checksum).only("id", "title").first()
     if existing is not None:
         raise _duplicate_error(existing)
 
-    # Segment outside the transaction: it is the slow part and needs no lock.
-    segments = segmentation.segment(fields.body, fields.language)
-    article = Article(
+
+@contextmanager
+def duplicate_on_conflict(checksum: str) -> Iterator[None]:
+    """Turn the unique-checksum violation of a concurrent import into Duplicate.
+
+    Wrap the transaction that inserts the article: another import of the same body may win
+    the race between article_duplicate_check and the insert.
+    """
+    try:
+        yield
+    except IntegrityError:
+        existing = Article.objects.filter(checksum=checksum).only("id", "title").first()
+        if existing is None:
+            raise
+        raise _duplicate_error(existing) from None
+
+
+def article_new(fields: ArticleInput, imported_by: AbstractBaseUser | None) -> Article:
+    """An unsaved Article with the validated fields."""
+    return Article(
         title=fields.title,
         body=fields.body,
         source=fields.source,
@@ -199,21 +211,28 @@ def article_import(
         checksum=fields.checksum,
         imported_by=imported_by if imported_by and imported_by.is_authenticated else None,
     )
+
+
+def article_import(
+    *,
+    data: Mapping[str, Any] | ArticleInput,
+    imported_by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Validate, segment and store one article with its sentences; raise Duplicate if known."""
+    fields = data if isinstance(data, ArticleInput) else article_input_clean(data)
+    article_duplicate_check(fields.checksum)
+
+    # Segment outside the transaction: it is the slow part and needs no lock.
+    segments = segmentation.segment(fields.body, fields.language)
+    article = article_new(fields, imported_by)
     if dry_run:
         return ImportResult(article=article, created=False, sentence_count=len(segments))
 
-    try:
-        with transaction.atomic():
-            article.save(force_insert=True)
-            _sentences_insert(article, segments)
-            if fields.tags:
-                _tags_attach(article, fields.tags)
-    except IntegrityError:
-        # Another import of the same body won the race between our check and our insert.
-        existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
-        if existing is None:
-            raise
-        raise _duplicate_error(existing) from None
+    with duplicate_on_conflict(fields.checksum), transaction.atomic():
+        article.save(force_insert=True)
+        _sentences_insert(article, segments)
+        tags_attach(article, fields.tags)
     return ImportResult(article=article, created=True, sentence_count=len(segments))
 
 
@@ -272,8 +291,10 @@ def _tags_get_or_create(names: tuple[str, ...]) -> list[Tag]:
     return tags
 
 
-def _tags_attach(article: Article, names: tuple[str, ...]) -> None:
+def tags_attach(article: Article, names: tuple[str, ...]) -> None:
     """Tag a new article: no need for the m2m manager's check of existing links."""
+    if not names:
+        return
     through = Article.tags.through
     through.objects.bulk_create(
         [through(article_id=article.pk, tag_id=tag.pk) for tag in _tags_get_or_create(names)]

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -25,11 +25,13 @@ from annotations.models import Article, History, Label, Review, Sentence, Verdic
 from annotations.services.articles import (
     ArticleInput,
     ImportResult,
-    _duplicate_error,
-    _tags_get_or_create,
+    article_duplicate_check,
     article_input_clean,
+    article_new,
+    duplicate_on_conflict,
+    tags_attach,
 )
-from annotations.services.reviews import _evidence_clean, review_snapshot, verdict_snapshot
+from annotations.services.reviews import evidence_clean, review_snapshot, verdict_snapshot
 
 # Characters that may lie between sentences: whitespace and the invisible ones the segmenter
 # never puts in a sentence (see segmentation.py).
@@ -203,7 +205,7 @@ def _review(data: Mapping[str, Any], where: str, labels: dict[str, Label]) -> tu
     reviewer = _username(data.get("reviewer"), f"{where}: review", key="reviewer")
     here = f"{where}: review by {reviewer}"
     try:
-        evidence = _evidence_clean(data.get("evidence"))
+        evidence = evidence_clean(data.get("evidence"))
     except InvalidInput as exc:
         raise _fail(here, str(exc)) from None
     review = Review(
@@ -245,9 +247,7 @@ def article_restore(
             "in the first record of each article, so the records start in the middle.",
         )
     fields = article_input_clean(first)  # the same rules as any import
-    existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
-    if existing is not None:
-        raise _duplicate_error(existing)
+    article_duplicate_check(fields.checksum)
 
     labels = {label.slug: label for label in Label.objects.all()}
     sentences: list[Sentence] = []
@@ -286,17 +286,10 @@ def article_restore(
                 )
     _check_complete(sentences, fields.body)
 
-    try:
-        with transaction.atomic():
-            article = _write(fields, imported_by, sentences, reviews, verdicts, users)
-            if dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError:
-        # Another import of the same body won the race between our check and our insert.
-        existing = Article.objects.filter(checksum=fields.checksum).only("id", "title").first()
-        if existing is None:
-            raise
-        raise _duplicate_error(existing) from None
+    with duplicate_on_conflict(fields.checksum), transaction.atomic():
+        article = _write(fields, imported_by, sentences, reviews, verdicts, users)
+        if dry_run:
+            transaction.set_rollback(True)
     return ImportResult(article=article, created=not dry_run, sentence_count=len(sentences))
 
 
@@ -308,18 +301,9 @@ def _write(
     verdicts: list[_Pending],
     users: list[_UserRef],
 ) -> Article:
-    article = Article.objects.create(
-        title=fields.title,
-        body=fields.body,
-        source=fields.source,
-        url=fields.url,
-        published_at=fields.published_at,
-        language=fields.language,
-        checksum=fields.checksum,
-        imported_by=imported_by if imported_by and imported_by.is_authenticated else None,
-    )
-    if fields.tags:
-        article.tags.add(*_tags_get_or_create(fields.tags))
+    article = article_new(fields, imported_by)
+    article.save(force_insert=True)
+    tags_attach(article, fields.tags)
 
     for sentence in sentences:
         sentence.article = article

@@ -64,7 +64,7 @@ def _label_resolve(label: Label | str | None) -> Label:
     return found
 
 
-def _evidence_clean(evidence: Any) -> list[dict[str, str]]:
+def evidence_clean(evidence: Any) -> list[dict[str, str]]:
     if evidence in (None, ""):
         return []
     if not isinstance(evidence, list | tuple):
@@ -108,7 +108,7 @@ def _evidence_clean(evidence: Any) -> list[dict[str, str]]:
     return cleaned
 
 
-def _history_add(
+def history_add(
     *,
     sentence: Sentence,
     entity: str,
@@ -175,7 +175,7 @@ def _consensus_verdict(sentence: Sentence, *, label_id: int, reviews: int) -> Ve
         rationale=f"Consensus of {reviews} reviewers.",
         is_consensus=True,
     )
-    _history_add(
+    history_add(
         sentence=sentence,
         entity=History.Entity.VERDICT,
         entity_id=verdict.pk,
@@ -222,7 +222,7 @@ def review_save(
         raise InvalidInput({"note": ["Must be a string."]})
     if len(note) > NOTE_MAX:
         raise InvalidInput({"note": [f"Ensure the note has no more than {NOTE_MAX} characters."]})
-    items = _evidence_clean(evidence)
+    items = evidence_clean(evidence)
     if resolved.requires_evidence and not items:
         raise InvalidInput(
             {"evidence": [f"The label {resolved.slug!r} requires at least one evidence link."]}
@@ -263,7 +263,7 @@ def review_save(
             review.version += 1
             review.save(update_fields=["label", "note", "evidence", "version", "updated_at"])
             action = History.Action.UPDATE
-        _history_add(
+        history_add(
             sentence=locked,
             entity=History.Entity.REVIEW,
             entity_id=review.pk,
@@ -302,7 +302,7 @@ def review_delete(
             )
         before = review_snapshot(review)
         review.delete()
-        _history_add(
+        history_add(
             sentence=locked,
             entity=History.Entity.REVIEW,
             entity_id=before["id"],
@@ -359,7 +359,7 @@ def verdict_set(
             verdict.version += 1
             verdict.save()
             action = History.Action.UPDATE
-        _history_add(
+        history_add(
             sentence=locked,
             entity=History.Entity.VERDICT,
             entity_id=verdict.pk,
@@ -437,7 +437,7 @@ def _review_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) -
         review.label, review.note, review.evidence = label, state["note"], state["evidence"]
         review.version += 1
         review.save(update_fields=["label", "note", "evidence", "version", "updated_at"])
-    return _history_add(
+    return history_add(
         sentence=sentence,
         entity=History.Entity.REVIEW,
         entity_id=review.pk,
@@ -464,7 +464,7 @@ def _verdict_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) 
     verdict.needs_attention = False
     verdict.version += 1
     verdict.save()
-    return _history_add(
+    return history_add(
         sentence=sentence,
         entity=History.Entity.VERDICT,
         entity_id=verdict.pk,

@@ -13,7 +13,7 @@ from django.db.models import F
 from annotations import permissions, segmentation
 from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from annotations.models import History, Review, Sentence, Verdict
-from annotations.services.reviews import _history_add, review_snapshot, verdict_snapshot
+from annotations.services.reviews import history_add, review_snapshot, verdict_snapshot
 
 # Indexes are shifted in two steps through this offset: a single `index = index + 1` can trip
 # the (article, index) unique constraint row by row halfway through the update.
@@ -46,30 +46,30 @@ def _withdraw_work(sentences: list[Sentence], actor: AbstractBaseUser) -> None:
     """Move the reviews and verdicts of `sentences` into history and delete them."""
     ids = [s.pk for s in sentences]
     by_id = {s.pk: s for s in sentences}
-    for review in Review.objects.select_related("label", "reviewer").filter(sentence_id__in=ids):
-        _history_add(
-            sentence=by_id[review.sentence_id],
-            entity=History.Entity.REVIEW,
-            entity_id=review.pk,
-            action=History.Action.DELETE,
-            actor=actor,
-            before=review_snapshot(review),
-            after=None,
-        )
-    for verdict in Verdict.objects.select_related("label", "decided_by").filter(
-        sentence_id__in=ids
-    ):
-        _history_add(
-            sentence=by_id[verdict.sentence_id],
-            entity=History.Entity.VERDICT,
-            entity_id=verdict.pk,
-            action=History.Action.DELETE,
-            actor=actor,
-            before=verdict_snapshot(verdict),
-            after=None,
-        )
-    Review.objects.filter(sentence_id__in=ids).delete()
-    Verdict.objects.filter(sentence_id__in=ids).delete()
+    kinds = [
+        (
+            Review.objects.select_related("label", "reviewer"),
+            History.Entity.REVIEW,
+            review_snapshot,
+        ),
+        (
+            Verdict.objects.select_related("label", "decided_by"),
+            History.Entity.VERDICT,
+            verdict_snapshot,
+        ),
+    ]
+    for rows, entity, snapshot in kinds:
+        for row in rows.filter(sentence_id__in=ids):
+            history_add(
+                sentence=by_id[row.sentence_id],
+                entity=entity,
+                entity_id=row.pk,
+                action=History.Action.DELETE,
+                actor=actor,
+                before=snapshot(row),
+                after=None,
+            )
+        rows.filter(sentence_id__in=ids).delete()
 
 
 def _shift(sentences: list[Sentence], by: int) -> None:
