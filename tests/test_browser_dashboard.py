@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from annotations import services
 from tests.conftest import sign_in
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 CHARTS = ["chart-status", "chart-labels", "chart-throughput", "chart-alpha", "chart-kappa"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -20,14 +20,6 @@ from tests.factories import UserFactory, article_create
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Test databases reuse ids (SQLite), so a cached figure could outlive its data."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def page_client(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from annotations import services
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The figures are cached; test databases reuse ids, so start every test empty."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
