@@ -59,7 +59,7 @@ def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> float | None:
     same value throughout). Pairs with a None on either side are skipped.
     """
     confusion = Counter((a, b) for a, b in pairs if a is not None and b is not None)
-    return _kappa(confusion)[0]
+    return kappa_from_confusion(confusion)[0]
 
 
 def pairwise_kappa(rows: Iterable[Row]) -> list[dict[str, Any]]:
@@ -161,7 +161,7 @@ def _alpha(
         observed = sum(coincidences.values())
         expected = (n * n - sum(n_c * n_c for n_c in marginals.values())) / 2
     else:
-        distance = _ordinal_distance(marginals, scale)
+        distance = ordinal_distance(marginals, scale)
         observed = sum(o * distance(c, k) for (c, k), o in coincidences.items())
         expected = sum(
             marginals[c] * marginals[k] * distance(c, k) for c, k in combinations(marginals, 2)
@@ -179,7 +179,7 @@ def _check_scale(marginals: Counter[Hashable], scale: Sequence) -> None:
         )
 
 
-def _ordinal_distance(
+def ordinal_distance(
     marginals: Counter[Hashable], scale: Sequence | None
 ) -> Callable[[Hashable, Hashable], float]:
     """Krippendorff's ordinal metric: (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2."""
@@ -206,7 +206,9 @@ def _ordinal_distance(
     return distance
 
 
-def _kappa(confusion: Counter[tuple[Hashable, Hashable]]) -> tuple[float | None, float | None]:
+def kappa_from_confusion(
+    confusion: Counter[tuple[Hashable, Hashable]],
+) -> tuple[float | None, float | None]:
     """(kappa, observed agreement) from counts of (value_a, value_b)."""
     n = confusion.total()
     if n == 0:
@@ -238,7 +240,7 @@ def _pairwise(units: Units) -> list[dict[str, Any]]:
         confusions[a, b][value_a, value_b] = count
     result = []
     for coders, confusion in sorted(confusions.items(), key=itemgetter(0)):
-        kappa, observed = _kappa(confusion)
+        kappa, observed = kappa_from_confusion(confusion)
         result.append(
             {"coders": coders, "units": confusion.total(), "kappa": kappa, "observed": observed}
         )

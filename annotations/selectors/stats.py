@@ -641,7 +641,7 @@ class _Sums:
         n = marginals.total()
         if n < 2 or len(marginals) < 2:
             return None
-        distance = agreement._ordinal_distance(marginals, sorted(marginals))
+        distance = agreement.ordinal_distance(marginals, sorted(marginals))
         observed = sum(o * distance(v, w) for (v, w), o in self.ordinal.items() if o)
         expected = sum(
             marginals[v] * marginals[w] * distance(v, w) for v, w in combinations(marginals, 2)
@@ -703,7 +703,7 @@ def _pairs(confusions: dict[tuple[int, int], Counter]) -> list[dict[str, Any]]:
     )
     result = []
     for (a, b), confusion in sorted(confusions.items()):
-        kappa, observed = agreement._kappa(confusion)
+        kappa, observed = agreement.kappa_from_confusion(confusion)
         result.append(
             {
                 "reviewers": [names.get(a), names.get(b)],
