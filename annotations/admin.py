@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -108,22 +107,24 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                claim_count=Count("sentences", filter=Q(sentences__kind=Sentence.Kind.CLAIM)),
-                final_count=Count("sentences", filter=Q(sentences__status=Sentence.Status.FINAL)),
-            )
-        )
+        return super().get_queryset(request).select_related("summary")
 
-    @admin.display(ordering="claim_count")
+    @admin.display(ordering="summary__claims")
     def claims(self, obj: Article) -> int:
-        return obj.claim_count
+        return obj.summary.claims
 
-    @admin.display(ordering="final_count")
+    @admin.display(ordering="summary__final")
     def final(self, obj: Article) -> int:
-        return obj.final_count
+        return obj.summary.final
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Sentence:
+            return super().save_formset(request, form, formset, change)
+        # The only thing editable on a sentence is its kind; the service keeps counts right.
+        for sentence_form in formset.forms:
+            if "kind" in sentence_form.changed_data:
+                _kind_set(request, sentence_form.instance)
+        return None
 
     def has_add_permission(self, request) -> bool:
         return False  # articles are imported (API or import_articles), which segments them
@@ -205,6 +206,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return response
 
 
+def _kind_set(request: HttpRequest, sentence: Sentence) -> None:
+    try:
+        services.sentence_kind_set(sentence=sentence.pk, kind=sentence.kind, editor=request.user)
+    except DomainError as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
 @admin.register(Sentence)
 class SentenceAdmin(admin.ModelAdmin):
     actions = ["set_verdict"]
@@ -217,6 +225,10 @@ class SentenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "kind" in form.changed_data:
+            _kind_set(request, obj)
 
     @admin.action(description="Set the verdict of the selected sentences", permissions=["verdict"])
     def set_verdict(self, request: HttpRequest, queryset):

@@ -24,13 +24,14 @@ class Tag(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def with_sentence_counts(self) -> ArticleQuerySet:
-        """Annotate claim / boilerplate / final counts, for lists with progress bars."""
+        """Annotate claim / sentence / per-status counts from the summary, for progress bars."""
         return self.annotate(
-            sentence_count=models.Count("sentences"),
-            claim_count=models.Count("sentences", filter=Q(sentences__kind=Sentence.Kind.CLAIM)),
-            final_count=models.Count(
-                "sentences", filter=Q(sentences__status=Sentence.Status.FINAL)
-            ),
+            sentence_count=models.F("summary__sentences"),
+            claim_count=models.F("summary__claims"),
+            **{
+                f"{status}_count": models.F(f"summary__{status}")
+                for status in ("pending", "in_review", "disputed", "final")
+            },
         )
 
 
@@ -102,6 +103,15 @@ class Sentence(models.Model):
     # Derived from reviews and verdict, kept in a column (updated in the same transaction as the
     # change that moves it) so that filtering a million sentences by status is an index scan.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # What its reviews add up to, written in the same UPDATE as `status` (services/summaries.py)
+    # so that the dashboards' agreement reads one row per sentence instead of every review:
+    # how many, the last change, the labels given ("label_id:count,...", by label id) and who
+    # gave which ("reviewer_id:label_id,...", by reviewer id).
+    # (Database defaults too, for the bulk inserts of imports that bypass the ORM.)
+    review_count = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_labels = models.TextField(blank=True, default="", db_default="", editable=False)
+    review_codes = models.TextField(blank=True, default="", db_default="", editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SentenceQuerySet.as_manager()
@@ -127,10 +137,46 @@ class Sentence(models.Model):
             models.Index(fields=["status", "kind"], name="sentence_status_idx"),
             # /api/sentences/?updated_since= and incremental exports.
             models.Index(fields=["updated_at"], name="sentence_updated_idx"),
+            # The units of agreement (sentences with two or more reviews), by last review.
+            models.Index(
+                fields=["reviewed_at"],
+                condition=Q(review_count__gte=2),
+                name="sentence_unit_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.article_id}#{self.index}: {self.text[:60]}"
+
+
+class ArticleSummary(models.Model):
+    """An article's figures for lists and dashboards, kept up to date by services/summaries.py
+    in the transaction of every change to its sentences, reviews or verdicts.
+
+    Status counts are of claims. A unit is a sentence with two or more reviews; the unit_*
+    sums are what Krippendorff's nominal alpha needs: the values n, the disagreements
+    sum((m^2 - sum n_c^2) / (m - 1)) and sum(n_c^2) over the labels c (annotations.agreement).
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    sentences = models.PositiveIntegerField(default=0)
+    claims = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    in_review = models.PositiveIntegerField(default=0)
+    disputed = models.PositiveIntegerField(default=0)
+    final = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    unit_reviews = models.PositiveIntegerField(default=0)
+    unit_disagreement = models.FloatField(default=0)
+    unit_label_squares = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "article summaries"
+
+    def __str__(self) -> str:
+        return f"summary of {self.article_id}"
 
 
 class LabelQuerySet(models.QuerySet):

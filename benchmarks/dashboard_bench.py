@@ -8,7 +8,7 @@ run) with N sentences in articles of 30, imported over the past year from six so
 tags, and eight reviewers' work on them: a third of the claims reviewed (older articles first),
 half of those by a second reviewer who agrees 70% of the time, a few by a third, consensus and
 editor verdicts, some flagged verdicts and assignments. Statuses are derived from the reviews as
-the services derive them. Everything is written by INSERT ... SELECT over generate_series in
+the services derive them, and the summaries the services keep are rebuilt afterwards. Everything is written by INSERT ... SELECT over generate_series in
 PostgreSQL, not the ORM, and kept between runs: the database is refilled only when it holds
 another number of sentences, or with --refill.
 
@@ -152,6 +152,8 @@ def fill(sentences: int, users: dict, label_ids: dict[str, int]) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from annotations.services.summaries import summaries_rebuild
+
     articles = -(-sentences // PER_ARTICLE)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -178,6 +180,12 @@ def fill(sentences: int, users: dict, label_ids: dict[str, int]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('annotations_{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 1) FROM annotations_{table}))"
             )
+    with connection.cursor() as cursor:  # the planner needs the new rows' statistics
+        cursor.execute("ANALYZE")
+    # The summaries the services keep as reviews are saved, computed as a migration would.
+    started = time.perf_counter()
+    summaries_rebuild()
+    print(f"summaries rebuilt in {time.perf_counter() - started:,.0f} s")
     with connection.cursor() as cursor:  # autocommit again: VACUUM may run
         cursor.execute("VACUUM ANALYZE")
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.services import summaries
 from tests.factories import UserFactory
 
 
@@ -18,6 +19,24 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def summaries_checked(request):
+    """After every test that used the database, the summaries kept by the services agree with
+    a recomputation from the reviews (annotations/services/summaries.py)."""
+    database = next(
+        (name for name in ("transactional_db", "db") if name in request.fixturenames), None
+    )
+    marker = request.node.get_closest_marker("django_db")
+    if database is None and marker:
+        database = "transactional_db" if marker.kwargs.get("transaction") else "db"
+    if database is None or request.node.get_closest_marker("summaries_unchecked"):
+        yield
+        return
+    request.getfixturevalue(database)
+    yield
+    assert summaries.summaries_stale() == []
 
 
 @pytest.fixture

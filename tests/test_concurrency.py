@@ -97,3 +97,32 @@ def test_the_same_reviewer_saving_from_two_tabs_gets_412_on_the_stale_one():
     review = Review.objects.get()
     assert (review.version, review.note) == (2, winner["note"])
     assert History.objects.count() == 2  # create + the one update that won
+
+
+def test_saves_across_one_article_at_once_keep_its_summary_exact(settings):
+    # Each save recomputes the article's summary; without the article lock, two saves
+    # committing together would each count the other's sentence as it was before.
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    article = article_create(sentences=6)
+    sentences = list(article.sentences.order_by("index"))
+    users = [UserFactory(username=f"s{i}", groups=["reviewer"]) for i in range(2)]
+    calls = [
+        lambda s=s, u=u, lb=lb: client_for(u).put(
+            f"/api/sentences/{s.pk}/review/", {"label": lb}, format="json"
+        )
+        for s in sentences
+        for u, lb in zip(users, ("mixed", "accurate" if s.index % 2 else "mixed"), strict=True)
+    ]
+    responses = run_together(*calls)
+    assert [r.status_code for r in responses] == [201] * 12
+    summary = type(article).objects.get(pk=article.pk).summary
+    assert (summary.in_review, summary.disputed, summary.units, summary.unit_reviews) == (
+        3,
+        3,
+        6,
+        12,
+    )
+    # Three units agree (mixed, mixed), three do not (mixed, accurate): 3 * 2 / 1 = 6.
+    assert summary.unit_disagreement == 6.0
+    assert summary.unit_label_squares == 9**2 + 3**2
+    assert services.summaries.summaries_stale() == []

@@ -374,9 +374,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_data(
     _fill(articles, sentences, reviewers)
     client = page_client(editor)
     # session + user + role + filter menus (sources, tags, reviewers) + the source filter's
-    # check + labels + fingerprint + sentence counts per article + articles + reviews by label
-    # + verdicts by label + throughput + agreement + reviewer names + disputed sentences
-    # + their reviews
+    # check + labels + fingerprint + articles with their summaries + reviews by label
+    # + verdicts by label + throughput + agreement patterns by day + agreement pairs
+    # + reviewer names + disputed sentences + their reviews
     with django_assert_max_num_queries(18):
         response = client.get("/dashboard/?source=S0")
     assert response.status_code == 200
@@ -391,10 +391,10 @@ def test_the_reviewer_view_takes_the_same_queries_whatever_the_data(
     from django.contrib.auth import get_user_model
 
     client = page_client(get_user_model().objects.get(username="q0"))
-    # session + user + role + filter menus (sources, tags) + labels + fingerprint + sentence
-    # counts + articles + the reviewer's rated claims + reviews by label + verdicts by label
-    # + throughput + agreement + reviewer names
-    with django_assert_max_num_queries(15):
+    # session + user + role + filter menus (sources, tags) + labels + fingerprint + the
+    # reviewer's rated claims + articles with their summaries + reviews by label + verdicts by
+    # label + throughput + agreement patterns by day + pairs + per article + reviewer names
+    with django_assert_max_num_queries(16):
         response = client.get("/dashboard/")
     assert response.status_code == 200
 

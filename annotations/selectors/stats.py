@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
-from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,6 +27,7 @@ from django.utils import timezone
 from annotations import agreement
 from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
 from annotations.permissions import Viewer
+from annotations.services import summaries
 
 # --- Stats: the figures of /api/stats/ and /dashboard/ -----------------------------------------
 # Both interfaces call `stats`, so the page and the API can never disagree. Everything is
@@ -149,7 +149,7 @@ def _stats_compute(
 ) -> dict[str, Any]:
     start, end = filters.window(today)
     slug_of = {label["id"]: label["slug"] for label in labels}
-    progress = _progress(filters)
+    progress, article_sums = _progress(filters)
     backlog_by_age = _backlog_by_age(progress)
     for row in progress:
         row["created_at"] = row["created_at"].isoformat()
@@ -188,7 +188,7 @@ def _stats_compute(
         },
         "progress": progress,
         "throughput": _throughput(filters, start, end),
-        "agreement": _agreement(filters, labels, start, end),
+        "agreement": _agreement(filters, labels, start, end, article_sums),
     }
     if viewer.is_editor:
         figures["disputed_sentences"] = [
@@ -228,14 +228,14 @@ def _in_dates(filters: StatsFilters, field: str = "updated_at") -> Q:
     return q
 
 
-def _progress(filters: StatsFilters) -> list[dict[str, Any]]:
+def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]:
     """Per article in scope, newest first: sentences, claims and claims by status.
 
     A reviewer's articles are those assigned to them and those they reviewed in; for them
     `rated` counts the claims they rated. The totals and the backlog are sums of these rows.
-    Two queries (three for a reviewer): the counts grouped by article straight from the
-    sentences (joining the articles first would make the grouping ten times slower), then
-    the articles' titles.
+    One query (two for a reviewer), from the summaries the services keep (ArticleSummary).
+    Also returns each article's agreement sums (article, n, disagreements, squares), for the
+    per-article alpha when the units are not narrowed by dates or a reviewer.
     """
     articles = Article.objects.filter(_article_q(filters))
     if filters.reviewer_id is not None:
@@ -244,23 +244,6 @@ def _progress(filters: StatsFilters) -> list[dict[str, Any]]:
             Exists(Assignment.objects.filter(article=OuterRef("pk"), reviewer=mine))
             | Exists(Review.objects.filter(sentence__article=OuterRef("pk"), reviewer=mine))
         )
-    sentences = Sentence.objects.all()
-    if filters.source or filters.tag or filters.reviewer_id is not None:
-        sentences = sentences.filter(article__in=articles.values("pk"))
-    claim = Q(kind=Sentence.Kind.CLAIM)
-    counts = {
-        row.pop("article_id"): row
-        for row in sentences.order_by()
-        .values("article_id")
-        .annotate(
-            sentences=Count("id"),
-            claims=Count("id", filter=claim),
-            **{
-                status: Count("id", filter=claim & Q(status=status))
-                for status in Sentence.Status.values
-            },
-        )
-    }
     rated = {}
     if filters.reviewer_id is not None:
         rated = dict(
@@ -269,17 +252,27 @@ def _progress(filters: StatsFilters) -> list[dict[str, Any]]:
             .values_list("sentence__article_id")
             .annotate(n=Count("id"))
         )
-    empty = dict.fromkeys(("sentences", "claims", *Sentence.Status.values), 0)
-    rows = []
-    for article, title, source, created_at in articles.order_by("-created_at", "-id").values_list(
-        "id", "title", "source", "created_at"
+    counts = ("sentences", "claims", *Sentence.Status.values)
+    sums = ("units", "unit_reviews", "unit_disagreement", "unit_label_squares")
+    rows, article_sums = [], []
+    for article, title, source, created_at, *values in articles.order_by(
+        "-created_at", "-id"
+    ).values_list(
+        "id",
+        "title",
+        "source",
+        "created_at",
+        *(f"summary__{name}" for name in (*counts, *sums)),
     ):
         row = {"article": article, "title": title, "source": source, "created_at": created_at}
-        row.update(counts.get(article, empty))
+        row.update(zip(counts, (value or 0 for value in values), strict=False))
         if filters.reviewer_id is not None:
             row["rated"] = rated.get(article, 0)
         rows.append(row)
-    return rows
+        units, n, dis, squares = values[len(counts) :]
+        if units:
+            article_sums.append((article, n, dis, squares))
+    return rows, article_sums
 
 
 def _backlog_by_age(progress: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -396,167 +389,86 @@ def _disputed_row(sentence: Sentence) -> dict[str, Any]:
     }
 
 
-# Agreement from one pass over the reviews in scope. Grouped by sentence, a sentence with m >= 2
-# reviews is a "unit" of annotations.agreement, and the query counts its reviews of each label
-# (n_<label id>). Units repeat a few patterns of counts (two reviews of seven labels make 28), so
-# the database returns how many units of each pattern were last reviewed each day, and the
-# sums Krippendorff's alpha needs are worked out per pattern here (see _Sums.add). Per article,
-# the query sums what nominal alpha needs directly: n, the disagreements sum((m^2 - sum n_c^2) /
-# (m - 1)) and sum(n_c)^2. Cohen's kappa needs who gave which label: a review's (reviewer,
-# label) is coded as one integer, reviewer * CODE + label, and the lowest, middle and highest
-# codes of a unit of two or three reviews name all its pairs; units of four or more reviews
-# (rare) take one more query.
-CODE = 1 << 20  # above any label id
+# Agreement from the units, the sentences with two or more reviews, each carrying what its
+# reviews add up to (Sentence.review_labels / review_codes, kept by the services). Units repeat
+# a few patterns of label counts (two reviews of seven labels make 28), so the database returns
+# how many units of each pattern were last reviewed each day, and the sums Krippendorff's alpha
+# needs are worked out per pattern here (see _Sums.add). Cohen's kappa needs who gave which
+# label: the units are counted by their (reviewer, label) codes, few distinct, and every two
+# reviewers of a unit make a pair. Per article, alpha comes from the sums each article's
+# summary keeps, or, with dates or a reviewer, from the units counted by article and pattern.
 
 
 def _agreement(
-    filters: StatsFilters, labels: list[dict[str, Any]], start: date, end: date
+    filters: StatsFilters,
+    labels: list[dict[str, Any]],
+    start: date,
+    end: date,
+    article_sums: list[tuple],
 ) -> dict[str, Any]:
     """Krippendorff's alpha overall, per label, per article and over time; kappa per pair.
 
     The units are the sentences in scope with at least two reviews, all their reviews
     counted; with dates, those last reviewed within them; with a reviewer, those the reviewer
-    reviewed, and only the reviewer's pairs. One query (two if a unit has 4+ reviews).
+    reviewed, and only the reviewer's pairs. Two queries (three with dates or a reviewer).
     """
-    reviews = (
-        Review.objects.filter(_article_q(filters, "sentence__article__"))
-        .order_by()
-        .values("sentence_id", "reviewer_id", "label_id", day=TruncDate("updated_at"))
-    )
-    reviews_sql, reviews_params = reviews.query.sql_with_params()
-    having, having_params = _unit_filter(filters)
-    scale = _Scale(labels)
-    counts = [f"n_{i}" for i in scale.ids]
-    width = max(len(counts) + 1, 3)
-
-    def pad(values: list[str]) -> str:
-        return ", ".join(values + ["NULL"] * (width - len(values)))
-
-    sql = _AGREEMENT_SQL.format(
-        reviews=reviews_sql,
-        having=having,
-        code=CODE,
-        materialized="MATERIALIZED" if connection.vendor == "postgresql" else "",
-        sentence=connection.ops.quote_name(Sentence._meta.db_table),
-        label_counts=", ".join(
-            f"CAST(SUM(CASE WHEN label_id = {i} THEN 1 ELSE 0 END) AS INTEGER) AS n_{i}"
-            for i in scale.ids
-        ),
-        counts=", ".join(counts),
-        pattern_values=pad(["COUNT(*)", *counts]),
-        article_values=pad(
-            [
-                "SUM(m)",
-                f"SUM(CAST(m * m - ({' + '.join(f'{n} * {n}' for n in counts)})"
-                " AS DOUBLE PRECISION) / (m - 1))",
-                " + ".join(f"SUM({n}) * SUM({n})" for n in counts),
-            ]
-        ),
-        pair_values=pad(["COUNT(*)"]),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*reviews_params, *having_params])
-        rows = cursor.fetchall()
-
-    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
-    per_article, codes = [], Counter()
-    for kind, a, b, c, day, *values in rows:
-        if kind == "pattern":
-            units, *pattern = (int(value) for value in values[: len(counts) + 1])
-            days[_as_date(day)].add(units, pattern)
-        elif kind == "article":
-            n, dis, squares = values[:3]
-            if (alpha := _nominal_alpha(int(n), float(dis), int(squares))) is not None:
-                per_article.append({"article": a, "alpha_nominal": alpha})
-        else:  # the codes of a unit of two (a, c) or three (a, b, c) reviews
-            for pair in combinations([code for code in (a, b, c) if code is not None], 2):
-                codes[pair] += int(values[0])
-    total = _Sums.total(days.values(), scale)
-    confusions: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
-    for (low, high), units in codes.items():
-        (a, label_a), (b, label_b) = divmod(low, CODE), divmod(high, CODE)
-        confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += units
-    if total.big:
-        _big_unit_pairs(confusions, reviews_sql, reviews_params, having, having_params, scale)
+    units = Sentence.objects.filter(
+        _article_q(filters, "article__"), _in_dates(filters, "reviewed_at"), review_count__gte=2
+    ).order_by()
     if filters.reviewer_id is not None:
-        confusions = {
-            pair: confusion for pair, confusion in confusions.items() if filters.reviewer_id in pair
-        }
+        units = units.filter(
+            Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=filters.reviewer_id))
+        )
+    scale = _Scale(labels)
+    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
+    for day, pattern, n in (
+        units.annotate(day=TruncDate("reviewed_at"))
+        .values_list("day", "review_labels")
+        .annotate(n=Count("id"))
+    ):
+        days[_as_date(day)].add(n, scale.pattern(pattern))
+    total = _Sums.total(days.values(), scale)
+
+    confusions: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
+    for codes, n in units.values_list("review_codes").annotate(n=Count("id")):
+        for (a, label_a), (b, label_b) in combinations(summaries.codes_parse(codes), 2):
+            if filters.reviewer_id in (None, a, b):
+                confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += n
+
+    if filters.date_from or filters.date_to or filters.reviewer_id is not None:
+        article_sums = _article_sums(units, scale)
+    per_article = []
+    for article, n, dis, squares in sorted(article_sums):
+        if (alpha := _nominal_alpha(int(n), float(dis), int(squares))) is not None:
+            per_article.append({"article": article, "alpha_nominal": alpha})
     return {
         "sentences": total.units,
         "reviews": total.reviews,
         "alpha_nominal": total.nominal_alpha(),
         "alpha_ordinal": total.ordinal_alpha(),
-        "per_article": sorted(per_article, key=itemgetter("article")),
+        "per_article": per_article,
         "per_label": {slug: total.label_alpha(slug) for slug in scale.slugs},
         "over_time": _over_time(days, scale, start, end),
         "pairs": _pairs(confusions),
     }
 
 
-# The first branch names the column types (PostgreSQL cannot guess them from NULLs). The units
-# are materialised once: every branch reads them, and only the per-article one needs the join.
-_AGREEMENT_SQL = """
-WITH u AS {materialized} (
-    SELECT sentence_id, CAST(COUNT(*) AS INTEGER) AS m, MAX(day) AS day, {label_counts},
-           MIN(code) AS lo, MAX(code) AS hi, SUM(CAST(code AS DOUBLE PRECISION)) AS codes
-    FROM (SELECT r.*, reviewer_id * {code} + label_id AS code FROM ({reviews}) r) r
-    GROUP BY sentence_id
-    HAVING COUNT(*) >= 2 {having}
-)
-SELECT 'pattern', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), day,
-       {pattern_values}
-FROM u GROUP BY day, {counts}
-UNION ALL
-SELECT 'article', s.article_id, NULL, NULL, NULL, {article_values}
-FROM u JOIN {sentence} s ON s.id = u.sentence_id GROUP BY s.article_id
-UNION ALL
-SELECT 'pair', lo, NULL, hi, NULL, {pair_values} FROM u WHERE m = 2 GROUP BY lo, hi
-UNION ALL
-SELECT 'pair', lo, CAST(codes - lo - hi AS BIGINT), hi, NULL, {pair_values}
-FROM u WHERE m = 3 GROUP BY lo, CAST(codes - lo - hi AS BIGINT), hi
-"""
-
-# Pairs of the units with four or more reviews: a self-join of their reviews.
-_BIG_UNITS_SQL = """
-WITH r AS ({reviews}),
-big AS (SELECT sentence_id FROM r GROUP BY sentence_id HAVING COUNT(*) >= 4 {having})
-SELECT a.reviewer_id, b.reviewer_id, a.label_id, b.label_id, COUNT(*)
-FROM r a JOIN r b ON b.sentence_id = a.sentence_id AND a.reviewer_id < b.reviewer_id
-WHERE a.sentence_id IN (SELECT sentence_id FROM big)
-GROUP BY a.reviewer_id, b.reviewer_id, a.label_id, b.label_id
-"""
-
-
-def _big_unit_pairs(
-    confusions: defaultdict[tuple[int, int], Counter],
-    reviews_sql: str,
-    reviews_params: tuple,
-    having: str,
-    having_params: list,
-    scale: _Scale,
-) -> None:
-    sql = _BIG_UNITS_SQL.format(reviews=reviews_sql, having=having)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*reviews_params, *having_params])
-        for a, b, label_a, label_b, units in cursor.fetchall():
-            confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += units
-
-
-def _unit_filter(filters: StatsFilters) -> tuple[str, list]:
-    """HAVING conditions on a unit: last reviewed within the dates; reviewed by the reviewer."""
-    adapt = connection.ops.adapt_datefield_value
-    sql, params = "", []
-    if filters.date_from:
-        sql += " AND MAX(day) >= %s"
-        params.append(adapt(filters.date_from))
-    if filters.date_to:
-        sql += " AND MAX(day) <= %s"
-        params.append(adapt(filters.date_to))
-    if filters.reviewer_id is not None:
-        sql += " AND SUM(CASE WHEN reviewer_id = %s THEN 1 ELSE 0 END) > 0"
-        params.append(filters.reviewer_id)
-    return sql, params
+def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
+    """(article, n, disagreements, squares) of these units, as ArticleSummary keeps them."""
+    sums: dict[int, list] = {}
+    for article, pattern, units_of_pattern in units.values_list(
+        "article_id", "review_labels"
+    ).annotate(n=Count("id")):
+        counts = scale.pattern(pattern)
+        m = sum(counts)
+        entry = sums.setdefault(article, [0, 0.0, Counter()])
+        entry[0] += units_of_pattern * m
+        entry[1] += units_of_pattern * sum(n * (m - n) for n in counts) / (m - 1)
+        entry[2].update({i: units_of_pattern * n for i, n in enumerate(counts) if n})
+    return [
+        (article, n, dis, sum(c * c for c in totals.values()))
+        for article, (n, dis, totals) in sums.items()
+    ]
 
 
 class _Scale:
@@ -564,13 +476,19 @@ class _Scale:
 
     def __init__(self, labels: list[dict[str, Any]]) -> None:
         self.ids = [int(label["id"]) for label in labels]
-        if max(self.ids, default=0) >= CODE:
-            raise ValueError(f"label ids must stay below {CODE}")
         self.slugs = [label["slug"] for label in labels]
         self.slug_of = dict(zip(self.ids, self.slugs, strict=True))
         self.rating_of = [label["rating_value"] for label in labels]
         self.ratings = sorted({rating for rating in self.rating_of if rating is not None})
         self.rating_pairs = list(combinations(self.ratings, 2))
+        self._patterns: dict[str, list[int]] = {}
+
+    def pattern(self, review_labels: str) -> list[int]:
+        """A unit's `review_labels` as its count of each label, in scale order."""
+        if review_labels not in self._patterns:
+            counts = summaries.labels_parse(review_labels)
+            self._patterns[review_labels] = [counts.get(i, 0) for i in self.ids]
+        return self._patterns[review_labels]
 
 
 class _Sums:
@@ -578,7 +496,7 @@ class _Sums:
 
     def __init__(self, scale: _Scale) -> None:
         self.scale = scale
-        self.units = self.reviews = self.big = 0
+        self.units = self.reviews = 0
         self.n: Counter[str] = Counter()
         self.dis = dict.fromkeys(scale.slugs, 0.0)
         self.ratings: Counter[int] = Counter()
@@ -594,7 +512,6 @@ class _Sums:
         m = sum(pattern)
         self.units += units
         self.reviews += units * m
-        self.big += units if m >= 4 else 0
         rated: Counter[int] = Counter()
         for slug, rating, n in zip(self.scale.slugs, self.scale.rating_of, pattern, strict=True):
             if n:
@@ -615,7 +532,6 @@ class _Sums:
         for part in parts:
             total.units += part.units
             total.reviews += part.reviews
-            total.big += part.big
             total.n.update(part.n)
             total.ratings.update(part.ratings)
             for slug, dis in part.dis.items():

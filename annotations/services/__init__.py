@@ -23,11 +23,12 @@ from annotations.services.reviews import (
     verdict_set,
     verdict_snapshot,
 )
-from annotations.services.segments import sentence_merge, sentence_split
+from annotations.services.segments import sentence_kind_set, sentence_merge, sentence_split
 
 __all__ = [
     "ImportSummary",
     "records_import",
+    "sentence_kind_set",
     "sentence_merge",
     "sentence_split",
     "assignment_create",

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from annotations import segmentation
 from annotations.errors import Duplicate, InvalidInput, TooLarge
 from annotations.models import Article, Sentence, Tag
+from annotations.services import summaries
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 SOURCE_MAX = Article._meta.get_field("source").max_length
@@ -233,6 +234,7 @@ def article_import(
         article.save(force_insert=True)
         _sentences_insert(article, segments)
         tags_attach(article, fields.tags)
+        summaries.article_summaries_refresh([article.pk])
     return ImportResult(article=article, created=True, sentence_count=len(segments))
 
 

@@ -8,6 +8,7 @@ time and importer, are new.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from annotations.errors import InvalidInput
 from annotations.models import Article, History, Label, Review, Sentence, Verdict
+from annotations.services import summaries
 from annotations.services.articles import (
     ArticleInput,
     ImportResult,
@@ -305,13 +307,17 @@ def _write(
     article.save(force_insert=True)
     tags_attach(article, fields.tags)
 
-    for sentence in sentences:
-        sentence.article = article
-    _bulk_create_keeping_times(Sentence, sentences, ("updated_at",))
-
     by_name = _users({username for _, _, username in users})
     for item, attribute, username in users:
         setattr(item, attribute, by_name[username])
+    rows: defaultdict[int, list[summaries.ReviewRow]] = defaultdict(list)
+    for position, review in reviews:
+        rows[position].append((review.reviewer.pk, review.label_id, review.updated_at))
+    for position, sentence in enumerate(sentences):
+        sentence.article = article
+        for key, value in summaries.review_fields(rows[position]).items():
+            setattr(sentence, key, value)
+    _bulk_create_keeping_times(Sentence, sentences, ("updated_at",))
     for position, item in [*reviews, *verdicts]:
         item.sentence = sentences[position]
     history = []
@@ -335,4 +341,5 @@ def _write(
             for item in items
         ]
     History.objects.bulk_create(history, batch_size=1000)
+    summaries.article_summaries_refresh([article.pk])
     return article

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.utils import timezone
 from annotations import permissions
 from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, is_id
 from annotations.models import History, Label, Review, Sentence, Verdict
+from annotations.services import summaries
 
 STANCES = ("supports", "refutes", "context")
 EVIDENCE_MAX_ITEMS = 20
@@ -141,24 +142,33 @@ def status_for(label_ids: Iterable[int], has_verdict: bool) -> str:
 
 
 def sentence_status_refresh(
-    sentence: Sentence, *, has_verdict: bool, label_ids: list[int] | None = None
+    sentence: Sentence, *, has_verdict: bool, reviews: Sequence[Review] | None = None
 ) -> str:
-    """Recompute and store a sentence's status; call inside the transaction that moved it.
+    """Recompute and store a sentence's status and review summary, then its article's summary.
 
-    `label_ids` are the labels of the sentence's reviews, if the caller already has them. It
-    also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
+    Call inside the transaction that moved it, with the article locked (`_sentence_lock`).
+    `reviews` are the sentence's reviews as they now stand, if the caller already has them.
+    It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
     """
-    if label_ids is None:
-        label_ids = list(
-            Review.objects.filter(sentence=sentence).values_list("label_id", flat=True)
+    if reviews is None:
+        rows = list(
+            Review.objects.filter(sentence=sentence).values_list(
+                "reviewer_id", "label_id", "updated_at"
+            )
         )
+    else:
+        rows = [(review.reviewer_id, review.label_id, review.updated_at) for review in reviews]
+    label_ids = [label for _, label, _ in rows]
     status = status_for(label_ids, has_verdict)
     if status == Sentence.Status.IN_REVIEW and _consensus_reached(label_ids):
         _consensus_verdict(sentence, label_id=label_ids[0], reviews=len(label_ids))
         status = Sentence.Status.FINAL
     now = timezone.now()
-    Sentence.objects.filter(pk=sentence.pk).update(status=status, updated_at=now)
+    Sentence.objects.filter(pk=sentence.pk).update(
+        status=status, updated_at=now, **summaries.review_fields(rows)
+    )
     sentence.status, sentence.updated_at = status, now
+    summaries.article_summaries_refresh([sentence.article_id])
     return status
 
 
@@ -188,10 +198,21 @@ def _consensus_verdict(sentence: Sentence, *, label_id: int, reviews: int) -> Ve
 
 
 def _sentence_lock(sentence: Sentence | int) -> Sentence:
-    # Locking the sentence row serialises every change to its reviews and verdict, so the
-    # status computed from them is never based on a stale read.
+    """The sentence, read with its article's row locked.
+
+    Every change to an article's sentences, reviews or verdicts locks the article first, so
+    the status computed from a sentence's reviews and the article's summary recomputed at the
+    end are never based on a stale read (services/summaries.py). NO KEY UPDATE leaves rows
+    that merely point at the article (history, assignments) free to be inserted meanwhile.
+    """
     pk = sentence.pk if isinstance(sentence, Sentence) else sentence
-    locked = Sentence.objects.select_for_update().filter(pk=pk).first()
+    locked = (
+        Sentence.objects.select_related("article")
+        .only(*(field.attname for field in Sentence._meta.concrete_fields), "article__id")
+        .select_for_update(of=("article",), no_key=True)
+        .filter(pk=pk)
+        .first()
+    )
     if locked is None:
         raise NotFound(f"sentence {pk} does not exist.")
     return locked
@@ -238,7 +259,7 @@ def review_save(
         # the status (the sentence lock keeps them from changing meanwhile).
         reviews = list(Review.objects.select_related("label", "reviewer").filter(sentence=locked))
         review = next((r for r in reviews if r.reviewer_id == reviewer.pk), None)
-        others = [r.label_id for r in reviews if r is not review]
+        others = [r for r in reviews if r is not review]
         current_version = review.version if review else None
         if expected_version is not None and expected_version != current_version:
             raise PreconditionFailed(
@@ -276,9 +297,7 @@ def review_save(
         has_verdict = locked.status == Sentence.Status.FINAL
         if has_verdict:
             _flag_verdict(locked)
-        sentence_status_refresh(
-            locked, has_verdict=has_verdict, label_ids=[*others, review.label_id]
-        )
+        sentence_status_refresh(locked, has_verdict=has_verdict, reviews=[*others, review])
     return review
 
 

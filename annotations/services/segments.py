@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from annotations import permissions, segmentation
 from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from annotations.models import History, Review, Sentence, Verdict
+from annotations.services import summaries
 from annotations.services.reviews import history_add, review_snapshot, verdict_snapshot
 
 # Indexes are shifted in two steps through this offset: a single `index = index + 1` can trip
@@ -31,6 +33,8 @@ def _locked_sentences(sentence: Sentence | int) -> tuple[Sentence, list[Sentence
     target = Sentence.objects.select_related("article").filter(pk=pk).first()
     if target is None:
         raise NotFound(f"sentence {pk} does not exist.")
+    # The article first, as every change to its sentences does (services/summaries.py).
+    summaries.article_lock(target.article_id)
     rest = list(
         Sentence.objects.select_for_update()
         .filter(article_id=target.article_id, index__gte=target.index)
@@ -80,6 +84,17 @@ def _shift(sentences: list[Sentence], by: int) -> None:
     Sentence.objects.filter(pk__in=ids).update(index=F("index") - _SHIFT + by)
 
 
+def _pending_save(sentence: Sentence) -> None:
+    """Save a reshaped sentence with no work left on it, then its article's summary."""
+    sentence.kind = _kind(sentence.text)
+    sentence.status = Sentence.Status.PENDING
+    for key, value in summaries.review_fields(()).items():
+        setattr(sentence, key, value)
+    fields = ["end", "text", "kind", "status", *summaries.REVIEW_FIELDS, "updated_at"]
+    sentence.save(update_fields=fields)
+    summaries.article_summaries_refresh([sentence.article_id])
+
+
 def _kind(text: str) -> str:
     return Sentence.Kind.BOILERPLATE if segmentation.is_boilerplate(text) else Sentence.Kind.CLAIM
 
@@ -120,8 +135,7 @@ def sentence_split(
             kind=_kind(body[right_start : first.end]),
         )
         first.end, first.text = left_end, body[first.start : left_end]
-        first.kind, first.status = _kind(first.text), Sentence.Status.PENDING
-        first.save(update_fields=["end", "text", "kind", "status", "updated_at"])
+        _pending_save(first)
     return first, second
 
 
@@ -140,10 +154,25 @@ def sentence_merge(*, sentence: Sentence | int, editor: AbstractBaseUser) -> Sen
         _withdraw_work([first, second], editor)
         body = first.article.body
         first.end, first.text = second.end, body[first.start : second.end]
-        first.kind, first.status = _kind(first.text), Sentence.Status.PENDING
         # History rows of the removed sentence move to the merged one, so nothing is orphaned.
         History.objects.filter(sentence=second).update(sentence=first)
         second.delete()
-        first.save(update_fields=["end", "text", "kind", "status", "updated_at"])
         _shift(rest, -1)
+        _pending_save(first)
     return first
+
+
+def sentence_kind_set(*, sentence: Sentence | int, kind: str, editor: AbstractBaseUser) -> Sentence:
+    """Mark a sentence as a claim or as boilerplate (segmentation got it wrong)."""
+    _editor_required(editor)
+    if kind not in Sentence.Kind.values:
+        raise InvalidInput({"kind": [f"Must be one of {', '.join(Sentence.Kind.values)}."]})
+    pk = sentence.pk if isinstance(sentence, Sentence) else sentence
+    with transaction.atomic():
+        target = Sentence.objects.filter(pk=pk).only("pk", "article_id").first()
+        if target is None:
+            raise NotFound(f"sentence {pk} does not exist.")
+        summaries.article_lock(target.article_id)
+        Sentence.objects.filter(pk=pk).update(kind=kind, updated_at=timezone.now())
+        summaries.article_summaries_refresh([target.article_id])
+    return Sentence.objects.get(pk=pk)
