@@ -8,9 +8,10 @@ run) with N sentences in articles of 30, imported over the past year from six so
 tags, and eight reviewers' work on them: a third of the claims reviewed (older articles first),
 half of those by a second reviewer who agrees 70% of the time, a few by a third, consensus and
 editor verdicts, some flagged verdicts and assignments. Statuses are derived from the reviews as
-the services derive them, and the summaries the services keep are rebuilt afterwards. Everything is written by INSERT ... SELECT over generate_series in
-PostgreSQL, not the ORM, and kept between runs: the database is refilled only when it holds
-another number of sentences, or with --refill.
+the services derive them. Everything is written by INSERT ... SELECT over generate_series in
+PostgreSQL, not the ORM; then the summaries the services keep as work is saved are rebuilt
+(services.summaries.summaries_rebuild, as the migration does). The data is kept between runs:
+the database is refilled only when it holds another number of sentences, or with --refill.
 
 Then it times the real page through Django's test client, signed in as an editor and as a
 reviewer: uncached (the cache cleared before every request) and cached (the same request again),
