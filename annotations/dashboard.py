@@ -18,8 +18,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -169,9 +168,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "viewer": viewer, "choices": _choices(viewer)}
     if not form.is_valid():
         return render(request, "annotations/dashboard.html", context, status=400)
-    filters = form.filters()
-    stats = selectors.stats(viewer, filters)
-    context.update(panels(stats, request.GET))
+    filters = selectors.stats_scope(viewer, form.filters())
+    stats = selectors.stats(viewer, filters, per_article=False)
+    context.update(panels(stats, filters, request.GET))
     context["query"] = urlencode(filters.as_params())
     context["dated"] = bool(filters.date_from or filters.date_to)
     return render(request, "annotations/dashboard.html", context)
@@ -186,20 +185,27 @@ def _choices(viewer: Viewer) -> dict[str, list[str]]:
         "reviewers": [],
     }
     if viewer.is_editor:
-        users = get_user_model().objects.filter(
-            Q(groups__name="reviewer") | Exists(Review.objects.filter(reviewer=OuterRef("pk")))
+        # Members of the reviewer group, and anyone else who has reviewed. The first review
+        # is looked up in the index's order: as a bare EXISTS, PostgreSQL would rather scan
+        # every review hoping to meet one early (costly for a user who has none).
+        user_model = get_user_model()
+        first_review = Review.objects.filter(reviewer=OuterRef("pk")).order_by(
+            "reviewer", "updated_at"
         )
-        choices["reviewers"] = list(
-            users.order_by("username").values_list("username", flat=True).distinct()
+        member = user_model.groups.through.objects.filter(
+            user=OuterRef("pk"), group__name="reviewer"
         )
+        users = user_model.objects.annotate(
+            first_review=Subquery(first_review.values("pk")[:1])
+        ).filter(Exists(member) | Q(first_review__isnull=False))
+        choices["reviewers"] = list(users.order_by("username").values_list("username", flat=True))
     return choices
 
 
-def panels(stats: dict[str, Any], params: Any) -> dict[str, Any]:
+def panels(stats: dict[str, Any], filters: selectors.StatsFilters, params: Any) -> dict[str, Any]:
     """Everything the template draws, arranged from the stats (no figure computed here)."""
     labels = stats["labels"]
     agreement = stats["agreement"]
-    alpha_of = {row["article"]: row["alpha_nominal"] for row in agreement["per_article"]}
     return {
         "stats": stats,
         "label_rows": _label_rows(stats),
@@ -241,7 +247,7 @@ def panels(stats: dict[str, Any], params: Any) -> dict[str, Any]:
         "alpha_chart": alpha_chart(agreement["over_time"]),
         "kappa_chart": kappa_heatmap(agreement["pairs"]),
         "kappa_bands": [(colour, text) for _, colour, text in KAPPA_BANDS],
-        "articles_page": _articles_page(stats["progress"], alpha_of, params),
+        "articles_page": _articles_page(stats, filters, params),
         "disputed": _disputed_rows(stats.get("disputed_sentences", []), labels),
     }
 
@@ -259,7 +265,7 @@ def _label_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _progress_row(row: dict, alpha_of: dict[int, float]) -> dict:
+def _progress_row(row: dict) -> dict:
     """A row of the table: its figures and the segments of its progress bar (in %)."""
     claims = row["claims"]
     segments, x = [], 0.0
@@ -267,39 +273,25 @@ def _progress_row(row: dict, alpha_of: dict[int, float]) -> dict:
         width = 100 * row[status] / claims if claims else 0
         segments.append({"status": status, "x": x, "width": width})
         x += width
-    return {**row, "alpha": alpha_of.get(row["article"]), "segments": segments}
+    return {**row, "segments": segments}
 
 
-def _done(row: dict) -> float:
-    return row["final"] / row["claims"] if row["claims"] else 1.0
-
-
-SORTS: dict[str, Callable[[dict], Any]] = {
-    "title": lambda row: row["title"].casefold(),
-    "source": lambda row: row["source"].casefold(),
-    "imported": lambda row: row["created_at"],
-    "claims": lambda row: row["claims"],
-    "pending": lambda row: row["pending"],
-    "disputed": lambda row: row["disputed"],
-    "final": lambda row: row["final"],
-    "progress": _done,
-    "rated": lambda row: row.get("rated", 0),
-    "alpha": lambda row: (row["alpha"] is not None, row["alpha"] or 0),
-}
-
-
-def _articles_page(progress: list[dict], alpha_of: dict[int, float], params: Any) -> dict:
+def _articles_page(stats: dict, filters: selectors.StatsFilters, params: Any) -> dict:
     """One page of the per-article table, sorted as asked (?sort=-pending; newest first)."""
-    rows = progress
     sort = params.get("sort", "")
-    key = SORTS.get(sort.removeprefix("-"))
-    if key is not None:
-        decorated = [{**row, "alpha": alpha_of.get(row["article"])} for row in rows]
-        rows = sorted(decorated, key=key, reverse=sort.startswith("-"))
-    else:
+    if sort.removeprefix("-") not in selectors.PROGRESS_ORDERS:
         sort = ""
-    page = Paginator(rows, ARTICLES_PER_PAGE).get_page(params.get("page"))
-    page.object_list = [_progress_row(row, alpha_of) for row in page.object_list]
+    per_article = stats["agreement"].get("per_article")  # there only when dates or a reviewer
+    page = selectors.progress_page(
+        filters,
+        order=sort,
+        page=params.get("page"),
+        per_page=ARTICLES_PER_PAGE,
+        alpha_of=None
+        if per_article is None
+        else {row["article"]: row["alpha_nominal"] for row in per_article},
+    )
+    page.object_list = [_progress_row(row) for row in page.object_list]
     base = {k: v for k, v in params.items() if k not in ("sort", "page")}
     columns = []
     for name, heading in [

@@ -71,9 +71,18 @@ def team(settings, reviewer, reviewer2, sam, editor):
 
 
 def stats_of(client: Client, query: str = "") -> dict:
+    """The figures the page drew, with the per-article lists (the page shows them a page at a
+    time) as /api/stats/ serves them."""
     response = client.get(f"/dashboard/{query}")
     assert response.status_code == 200, response.content[:2000]
-    return response.context["stats"]
+    figures = dict(response.context["stats"])
+    served = client.get(f"/api/stats/{query}").json()
+    figures["progress"] = served["progress"]
+    figures["agreement"] = {
+        **figures["agreement"],
+        "per_article": served["agreement"]["per_article"],
+    }
+    return figures
 
 
 def test_editor_totals_progress_and_backlog(editor, team):
@@ -296,14 +305,25 @@ def test_bad_filters_answer_400_with_a_message_on_the_page_and_in_the_api(
     assert download.status_code == 400
 
 
-def test_api_stats_are_exactly_the_dashboards_figures(editor, editor_client, team):
-    query = "?source=Courier&from=2026-01-01"
-    shown = stats_of(page_client(editor), query)
+@pytest.mark.parametrize("query", ["", "?source=Courier&from=2026-01-01", "?reviewer=rob"])
+def test_api_stats_are_exactly_the_dashboards_figures(editor, editor_client, team, query):
+    response = page_client(editor).get(f"/dashboard/{query}")
+    shown = response.context["stats"]
+    rows = list(response.context["articles_page"]["page"])
     cache.clear()  # computed twice, not served from the cache
 
     served = editor_client.get(f"/api/stats/{query}").json()
 
+    # The page draws its articles table a page at a time (progress_page): the same rows.
+    progress = served.pop("progress")
+    alpha_of = {row["article"]: row["alpha_nominal"] for row in served["agreement"]["per_article"]}
+    if "per_article" not in shown["agreement"]:
+        del served["agreement"]["per_article"]
     assert served == json.loads(json.dumps(shown))
+    assert len(progress) == len(rows) > 0
+    for row, drawn in zip(progress, rows, strict=True):
+        assert {key: drawn[key] for key in row} == row
+        assert drawn["alpha"] == pytest.approx(alpha_of.get(row["article"]), abs=1e-12)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in():
@@ -346,8 +366,9 @@ def test_the_figures_change_as_soon_as_a_review_does(editor, editor_client, team
 def test_a_repeated_request_is_served_from_the_cache(editor, team, django_assert_max_num_queries):
     client = page_client(editor)
     client.get("/dashboard/")
-    # session, user, role, filter menus (sources, tags, reviewers), labels, fingerprint
-    with django_assert_max_num_queries(8):
+    # session, user, role, filter menus (sources, tags, reviewers), labels, fingerprint, and
+    # the fingerprint of the articles table's page
+    with django_assert_max_num_queries(9):
         client.get("/dashboard/")
 
 
@@ -374,10 +395,11 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_data(
     _fill(articles, sentences, reviewers)
     client = page_client(editor)
     # session + user + role + filter menus (sources, tags, reviewers) + the source filter's
-    # check + labels + fingerprint + articles with their summaries + reviews by label
-    # + verdicts by label + throughput + agreement patterns by day + agreement pairs
-    # + reviewer names + disputed sentences + their reviews
-    with django_assert_max_num_queries(18):
+    # check + labels + fingerprint + totals and backlog + reviews by label + verdicts by label
+    # + throughput + agreement in the window by day + agreement by codes + reviewer names
+    # + disputed sentences + their reviews + the articles table's page (fingerprint, count,
+    # rows)
+    with django_assert_max_num_queries(21):
         response = client.get("/dashboard/?source=S0")
     assert response.status_code == 200
 
@@ -391,10 +413,11 @@ def test_the_reviewer_view_takes_the_same_queries_whatever_the_data(
     from django.contrib.auth import get_user_model
 
     client = page_client(get_user_model().objects.get(username="q0"))
-    # session + user + role + filter menus (sources, tags) + labels + fingerprint + the
-    # reviewer's rated claims + articles with their summaries + reviews by label + verdicts by
-    # label + throughput + agreement patterns by day + pairs + per article + reviewer names
-    with django_assert_max_num_queries(16):
+    # session + user + role + filter menus (sources, tags) + labels + fingerprint + totals and
+    # backlog + reviews by label + verdicts by label + throughput + agreement by codes + in the
+    # window by day + per article + reviewer names + the articles table's page (fingerprint,
+    # count, rows)
+    with django_assert_max_num_queries(18):
         response = client.get("/dashboard/")
     assert response.status_code == 200
 
@@ -488,5 +511,5 @@ def test_an_empty_database_draws_empty_charts_not_errors(editor):
     assert response.status_code == 200
     stats = response.context["stats"]
     assert stats["agreement"]["alpha_nominal"] is None
-    assert stats["progress"] == []
+    assert list(response.context["articles_page"]["page"]) == []
     assert "No two reviewers have reviewed the same sentence yet." in response.content.decode()

@@ -104,8 +104,8 @@ def test_stats_query_count_does_not_grow(
     for sentence in article_create(sentences=sentences).sentences.all():
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
-    # role + labels + cache fingerprint + sentence counts per article + articles + reviews by
-    # label and reviewer + verdicts by label + throughput + agreement + reviewer names
-    # + disputed sentences + their reviews
-    with django_assert_max_num_queries(12):
+    # role + labels + cache fingerprint + totals and backlog + articles with their summaries
+    # + reviews by label and reviewer + verdicts by label + throughput + agreement in the
+    # window by day + agreement by codes + reviewer names + disputed sentences + their reviews
+    with django_assert_max_num_queries(13):
         editor_client.get("/api/stats/")

@@ -11,9 +11,17 @@ from annotations.selectors.articles import (
     sentence_list,
     workspace,
 )
-from annotations.selectors.stats import StatsFilters, disputed_sentences, stats, stats_scope
+from annotations.selectors.stats import (
+    PROGRESS_ORDERS,
+    StatsFilters,
+    disputed_sentences,
+    progress_page,
+    stats,
+    stats_scope,
+)
 
 __all__ = [
+    "PROGRESS_ORDERS",
     "StatsFilters",
     "article_detail",
     "article_list",
@@ -21,6 +29,7 @@ __all__ = [
     "assignment_list",
     "disputed_sentences",
     "label_list",
+    "progress_page",
     "sentence_history",
     "sentence_list",
     "stats",

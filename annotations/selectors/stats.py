@@ -12,16 +12,24 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
+    FloatField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from annotations import agreement
@@ -84,8 +92,14 @@ def stats_scope(viewer: Viewer, filters: StatsFilters) -> StatsFilters:
     return replace(filters, reviewer=viewer.user.get_username(), reviewer_id=viewer.user.pk)
 
 
-def stats(viewer: Viewer, filters: StatsFilters | None = None) -> dict[str, Any]:
+def stats(
+    viewer: Viewer, filters: StatsFilters | None = None, *, per_article: bool = True
+) -> dict[str, Any]:
     """Counts, progress, backlog, throughput, agreement and disputes: the one source.
+
+    `per_article=False` leaves out the figures listed per article (`progress` and the
+    agreement's `per_article`) where the default scope makes them available from
+    `progress_page` a page at a time: the dashboard shows 50 articles, not all.
 
     Cached under a key that changes whenever a review, verdict, sentence, article, assignment
     or label changes (two small queries, see _stats_fingerprint), so a cached answer is never
@@ -98,27 +112,27 @@ def stats(viewer: Viewer, filters: StatsFilters | None = None) -> dict[str, Any]
             "id", "slug", "name", "colour", "rating_value", "active"
         )
     )
-    key = (
-        "stats:1:"
-        + hashlib.sha256(
-            repr(
-                (
-                    _stats_fingerprint(),
-                    [tuple(label.values()) for label in labels],
-                    viewer.is_editor,
-                    sorted(filters.as_params().items()),
-                    filters.reviewer_id,
-                    today.isoformat(),
-                    timezone.get_current_timezone_name(),
-                )
-            ).encode()
-        ).hexdigest()
+    key = _cache_key(
+        "stats",
+        [tuple(label.values()) for label in labels],
+        viewer.is_editor,
+        sorted(filters.as_params().items()),
+        filters.reviewer_id,
+        per_article,
     )
     figures = cache.get(key)
     if figures is None:
-        figures = _stats_compute(viewer, filters, labels, today)
+        figures = _stats_compute(viewer, filters, labels, today, per_article)
         cache.set(key, figures, STATS_CACHE_SECONDS)
     return figures
+
+
+def _cache_key(kind: str, *parts: Any) -> str:
+    """A cache key for figures of `kind` computed from `parts`, which changes with the data."""
+    today = timezone.localdate().isoformat()
+    zone = timezone.get_current_timezone_name()
+    value = repr((_stats_fingerprint(), today, zone, parts))
+    return f"{kind}:2:" + hashlib.sha256(value.encode()).hexdigest()
 
 
 def _stats_fingerprint() -> tuple:
@@ -145,18 +159,18 @@ def _stats_fingerprint() -> tuple:
 
 
 def _stats_compute(
-    viewer: Viewer, filters: StatsFilters, labels: list[dict[str, Any]], today: date
+    viewer: Viewer,
+    filters: StatsFilters,
+    labels: list[dict[str, Any]],
+    today: date,
+    per_article: bool,
 ) -> dict[str, Any]:
     start, end = filters.window(today)
     slug_of = {label["id"]: label["slug"] for label in labels}
-    progress, article_sums = _progress(filters)
-    backlog_by_age = _backlog_by_age(progress)
-    for row in progress:
-        row["created_at"] = row["created_at"].isoformat()
-    totals = {
-        key: sum(row[key] for row in progress)
-        for key in ("sentences", "claims", *Sentence.Status.values)
-    }
+    totals, backlog_by_age = _totals(filters)
+    progress = article_sums = None
+    if per_article:
+        progress, article_sums = _progress(filters)
     reviews_by_label, reviewers = _reviews_by_label(filters, slug_of)
     verdicts_by_label, flagged = _verdicts_by_label(filters, slug_of)
     figures: dict[str, Any] = {
@@ -171,7 +185,7 @@ def _stats_compute(
             {key: label[key] for key in ("slug", "name", "colour", "rating_value", "active")}
             for label in labels
         ],
-        "articles": len(progress),
+        "articles": totals["articles"],
         "sentences": totals["sentences"],
         "claims": totals["claims"],
         "claims_by_status": {status: totals[status] for status in Sentence.Status.values},
@@ -186,10 +200,13 @@ def _stats_compute(
             "verdicts_needing_attention": flagged,
             "by_age": backlog_by_age,
         },
-        "progress": progress,
         "throughput": _throughput(filters, start, end),
         "agreement": _agreement(filters, labels, start, end, article_sums),
     }
+    if progress is not None:
+        figures["progress"] = progress
+    elif not _narrowed(filters):
+        del figures["agreement"]["per_article"]  # progress_page has it, a page at a time
     if viewer.is_editor:
         figures["disputed_sentences"] = [
             _disputed_row(sentence) for sentence in disputed_sentences(filters)[:DISPUTED_SHOWN]
@@ -228,22 +245,70 @@ def _in_dates(filters: StatsFilters, field: str = "updated_at") -> Q:
     return q
 
 
-def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]:
-    """Per article in scope, newest first: sentences, claims and claims by status.
+def _narrowed(filters: StatsFilters) -> bool:
+    """Whether dates or a reviewer narrow the units of agreement (per-article alpha then
+    cannot come from the articles' summaries, which count all their units)."""
+    return bool(filters.date_from or filters.date_to or filters.reviewer_id is not None)
 
-    A reviewer's articles are those assigned to them and those they reviewed in; for them
-    `rated` counts the claims they rated. The totals and the backlog are sums of these rows.
-    One query (two for a reviewer), from the summaries the services keep (ArticleSummary).
-    Also returns each article's agreement sums (article, n, disagreements, squares), for the
-    per-article alpha when the units are not narrowed by dates or a reviewer.
-    """
+
+def _articles_in_scope(filters: StatsFilters) -> QuerySet[Article]:
+    """The articles the figures cover. A reviewer's are those assigned to them and those they
+    reviewed in."""
     articles = Article.objects.filter(_article_q(filters))
     if filters.reviewer_id is not None:
         mine = filters.reviewer_id
+        # As semi-joins: the reviewer's reviews are read once (by review_reviewer_idx), not
+        # probed for every article.
         articles = articles.filter(
-            Exists(Assignment.objects.filter(article=OuterRef("pk"), reviewer=mine))
-            | Exists(Review.objects.filter(sentence__article=OuterRef("pk"), reviewer=mine))
+            Q(pk__in=Assignment.objects.filter(reviewer=mine).values("article_id"))
+            | Q(pk__in=Review.objects.filter(reviewer=mine).values("sentence__article_id"))
         )
+    return articles
+
+
+COUNTS = ("sentences", "claims", *Sentence.Status.values)
+_SUMS = ("units", "unit_reviews", "unit_disagreement", "unit_label_squares")
+
+
+def _totals(filters: StatsFilters) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Articles, sentences, claims and claims by status in scope, and pending claims by the
+    age of their article (since import) in fixed buckets: one aggregate of the summaries."""
+    now = timezone.now()
+    buckets: dict[str, Any] = {}
+    newer = None  # the bucket's lower bound in age is the previous one's upper bound
+    for number, (_, limit) in enumerate(BACKLOG_BUCKETS):
+        age = Q()
+        if limit is not None:
+            age &= Q(created_at__gt=now - timedelta(days=limit))
+        if newer is not None:
+            age &= Q(created_at__lte=newer)
+        pending = age & Q(summary__pending__gt=0)
+        buckets[f"articles_{number}"] = Count("pk", filter=pending)
+        buckets[f"pending_{number}"] = Coalesce(Sum("summary__pending", filter=pending), 0)
+        newer = now - timedelta(days=limit) if limit is not None else None
+    figures = _articles_in_scope(filters).aggregate(
+        articles=Count("pk"),
+        **{name: Coalesce(Sum(f"summary__{name}"), 0) for name in COUNTS},
+        **buckets,
+    )
+    by_age = [
+        {
+            "age": name,
+            "articles": figures.pop(f"articles_{number}"),
+            "pending_claims": figures.pop(f"pending_{number}"),
+        }
+        for number, (name, _) in enumerate(BACKLOG_BUCKETS)
+    ]
+    return figures, by_age
+
+
+def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]:
+    """Per article in scope, newest first: sentences, claims and claims by status (and for a
+    reviewer `rated`, the claims they rated), from the summaries the services keep.
+
+    One query (two for a reviewer). Also returns each article's agreement sums (article, n,
+    disagreements, squares), for the per-article alpha.
+    """
     rated = {}
     if filters.reviewer_id is not None:
         rated = dict(
@@ -252,43 +317,159 @@ def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]
             .values_list("sentence__article_id")
             .annotate(n=Count("id"))
         )
-    counts = ("sentences", "claims", *Sentence.Status.values)
-    sums = ("units", "unit_reviews", "unit_disagreement", "unit_label_squares")
+    keys = ("article", "title", "source", "created_at", *COUNTS)
     rows, article_sums = [], []
-    for article, title, source, created_at, *values in articles.order_by(
-        "-created_at", "-id"
-    ).values_list(
-        "id",
-        "title",
-        "source",
-        "created_at",
-        *(f"summary__{name}" for name in (*counts, *sums)),
+    for values in (
+        _articles_in_scope(filters)
+        .order_by("-created_at", "-id")
+        .values_list(
+            "id",
+            "title",
+            "source",
+            "created_at",
+            *(f"summary__{name}" for name in (*COUNTS, *_SUMS)),
+        )
     ):
-        row = {"article": article, "title": title, "source": source, "created_at": created_at}
-        row.update(zip(counts, (value or 0 for value in values), strict=False))
+        row = dict(zip(keys, values, strict=False))
+        row["created_at"] = row["created_at"].isoformat()
         if filters.reviewer_id is not None:
-            row["rated"] = rated.get(article, 0)
+            row["rated"] = rated.get(row["article"], 0)
         rows.append(row)
-        units, n, dis, squares = values[len(counts) :]
+        units, n, dis, squares = values[len(keys) :]
         if units:
-            article_sums.append((article, n, dis, squares))
+            article_sums.append((row["article"], n, dis, squares))
     return rows, article_sums
 
 
-def _backlog_by_age(progress: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pending claims by the age of their article (since import), in fixed buckets."""
-    now = timezone.now()
-    buckets = [{"age": name, "articles": 0, "pending_claims": 0} for name, _ in BACKLOG_BUCKETS]
-    for row in progress:
-        if not row["pending"]:
-            continue
-        age = (now - row["created_at"]) / timedelta(days=1)
-        index = next(
-            i for i, (_, limit) in enumerate(BACKLOG_BUCKETS) if limit is None or age < limit
+# The orders the dashboard's table offers: ascending as named, "-name" for descending; ties and
+# the default newest first. Articles without a figure (no claims, no alpha) sort as smallest.
+PROGRESS_ORDERS = (
+    "title",
+    "source",
+    "imported",
+    "claims",
+    "pending",
+    "disputed",
+    "final",
+    "progress",
+    "rated",
+    "alpha",
+)
+
+
+def progress_page(
+    filters: StatsFilters,
+    *,
+    order: str = "",
+    page: Any = 1,
+    per_page: int = 50,
+    alpha_of: dict[int, float] | None = None,
+) -> Page:
+    """One page of the per-article figures of `stats` (the same rows as its `progress`), sorted
+    and paginated in the database: two queries, whatever the number of articles, cached as
+    `stats` is (one query when cached).
+
+    Each row also has `alpha` (nominal, per article). Unnarrowed it is worked out in the query
+    from the article's summary; with dates or a reviewer, pass the agreement's `per_article`
+    as `alpha_of` (and an order by alpha then sorts all rows here, as no query holds them).
+    """
+    key = _cache_key(
+        "progress",
+        sorted(filters.as_params().items()),
+        filters.reviewer_id,
+        order,
+        str(page),
+        per_page,
+        alpha_of is not None,
+    )
+    cached = cache.get(key)
+    if cached is None:
+        result = _progress_page(filters, order, page, per_page, alpha_of)
+        cached = (list(result.object_list), result.paginator.count, result.number)
+        cache.set(key, cached, STATS_CACHE_SECONDS)
+    rows, count, number = cached
+    return Page(rows, number, Paginator(range(count), per_page))
+
+
+def _progress_page(
+    filters: StatsFilters,
+    order: str,
+    page: Any,
+    per_page: int,
+    alpha_of: dict[int, float] | None,
+) -> Page:
+    articles = _articles_in_scope(filters).annotate(
+        **{f"n_{name}": Coalesce(F(f"summary__{name}"), 0) for name in COUNTS},
+        imported=F("created_at"),
+        progress=Case(
+            When(summary__claims=0, then=Value(1.0)),
+            default=Cast("summary__final", FloatField()) / Cast("summary__claims", FloatField()),
+            output_field=FloatField(),
+        ),
+        rated=_rated(filters),
+        alpha=_alpha_kept(),
+    )
+    name = order.removeprefix("-")
+    ordering: list[Any] = []
+    if name in PROGRESS_ORDERS:
+        column = f"n_{name}" if name in COUNTS else name
+        field = Lower(name) if name in ("title", "source") else F(column)
+        ordering.append(
+            field.desc(nulls_last=True) if order.startswith("-") else field.asc(nulls_first=True)
         )
-        buckets[index]["articles"] += 1
-        buckets[index]["pending_claims"] += row["pending"]
-    return buckets
+    fields = ("id", "title", "source", "created_at", *(f"n_{n}" for n in COUNTS), "rated", "alpha")
+    rows: Any = articles.order_by(*ordering, "-created_at", "-id").values_list(*fields)
+    if alpha_of is not None and name == "alpha":
+        rows = sorted(
+            (row[:-1] for row in rows.order_by("-created_at", "-id")),
+            key=lambda row: (alpha_of.get(row[0]) is not None, alpha_of.get(row[0], 0)),
+            reverse=order.startswith("-"),
+        )
+    result = Paginator(rows, per_page).get_page(page)
+    keys = ("article", "title", "source", "created_at", *COUNTS, "rated", "alpha")
+    result.object_list = [dict(zip(keys, row, strict=False)) for row in result.object_list]
+    for row in result.object_list:
+        row["created_at"] = row["created_at"].isoformat()
+        if alpha_of is not None:
+            row["alpha"] = alpha_of.get(row["article"])
+    return result
+
+
+def _rated(filters: StatsFilters) -> Any:
+    """The claims of each article the reviewer in scope rated (0 without a reviewer)."""
+    if filters.reviewer_id is None:
+        return Value(0)
+    return Coalesce(
+        Subquery(
+            Review.objects.filter(
+                sentence__article=OuterRef("pk"),
+                sentence__kind=Sentence.Kind.CLAIM,
+                reviewer=filters.reviewer_id,
+            )
+            .order_by()
+            .values("reviewer")
+            .annotate(n=Count("id"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def _alpha_kept() -> Any:
+    """Nominal alpha from an article's kept sums, as _nominal_alpha; NULL where undefined."""
+    n = Cast("summary__unit_reviews", FloatField())
+    expected = n * n - Cast("summary__unit_label_squares", FloatField())
+    return Case(
+        When(
+            Q(summary__unit_reviews__gte=2)
+            & ~Q(
+                summary__unit_label_squares=F("summary__unit_reviews") * F("summary__unit_reviews")
+            ),
+            then=Value(1.0) - (n - Value(1.0)) * F("summary__unit_disagreement") / expected,
+        ),
+        default=None,
+        output_field=FloatField(),
+    )
 
 
 def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
@@ -296,7 +477,7 @@ def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[d
     reviews = Review.objects.filter(_article_q(filters, "sentence__article__"), _in_dates(filters))
     if filters.reviewer_id is not None:
         reviews = reviews.filter(reviewer=filters.reviewer_id)
-    rows = reviews.order_by().values_list("label_id", "reviewer_id").annotate(n=Count("id"))
+    rows = reviews.order_by().values_list("label_id", "reviewer_id").annotate(n=Count("*"))
     by_label = dict.fromkeys(slug_of.values(), 0)
     reviewers = set()
     for label_id, reviewer_id, n in rows:
@@ -319,7 +500,7 @@ def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[
                 )
             )
         )
-    rows = verdicts.order_by().values_list("label_id", "needs_attention").annotate(n=Count("id"))
+    rows = verdicts.order_by().values_list("label_id", "needs_attention").annotate(n=Count("*"))
     by_label = dict.fromkeys(slug_of.values(), 0)
     flagged = 0
     for label_id, needs_attention, n in rows:
@@ -390,13 +571,13 @@ def _disputed_row(sentence: Sentence) -> dict[str, Any]:
 
 
 # Agreement from the units, the sentences with two or more reviews, each carrying what its
-# reviews add up to (Sentence.review_labels / review_codes, kept by the services). Units repeat
-# a few patterns of label counts (two reviews of seven labels make 28), so the database returns
-# how many units of each pattern were last reviewed each day, and the sums Krippendorff's alpha
-# needs are worked out per pattern here (see _Sums.add). Cohen's kappa needs who gave which
-# label: the units are counted by their (reviewer, label) codes, few distinct, and every two
-# reviewers of a unit make a pair. Per article, alpha comes from the sums each article's
-# summary keeps, or, with dates or a reviewer, from the units counted by article and pattern.
+# reviews add up to (Sentence.review_codes / review_labels, kept by the services). Units repeat
+# a few combinations of (reviewer, label) codes, so the database counts the units of each, and
+# from those come kappa's pairs (every two reviewers of a unit) and the patterns of label counts
+# whose sums give Krippendorff's alpha (see _Sums.add). Over time, the units last reviewed in
+# the charts' window are counted by day and pattern. Per article, alpha comes from the sums each
+# article's summary keeps, or, with dates or a reviewer, from the units counted by article and
+# pattern.
 
 
 def _agreement(
@@ -411,34 +592,40 @@ def _agreement(
     The units are the sentences in scope with at least two reviews, all their reviews
     counted; with dates, those last reviewed within them; with a reviewer, those the reviewer
     reviewed, and only the reviewer's pairs. Two queries (three with dates or a reviewer).
+    The partial index sentence_unit_idx covers them (on PostgreSQL, with the columns read).
     """
     units = Sentence.objects.filter(
         _article_q(filters, "article__"), _in_dates(filters, "reviewed_at"), review_count__gte=2
     ).order_by()
     if filters.reviewer_id is not None:
-        units = units.filter(
-            Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=filters.reviewer_id))
-        )
+        units = units.filter(summaries.reviewed_by(filters.reviewer_id))
     scale = _Scale(labels)
-    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
-    for day, pattern, n in (
-        units.annotate(day=TruncDate("reviewed_at"))
-        .values_list("day", "review_labels")
-        .annotate(n=Count("id"))
-    ):
-        days[_as_date(day)].add(n, scale.pattern(pattern))
-    total = _Sums.total(days.values(), scale)
-
+    patterns: Counter[tuple[int, ...]] = Counter()
     confusions: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
-    for codes, n in units.values_list("review_codes").annotate(n=Count("id")):
-        for (a, label_a), (b, label_b) in combinations(summaries.codes_parse(codes), 2):
+    for codes, n in units.values_list("review_codes").annotate(n=Count("*")):
+        parsed = summaries.codes_parse(codes)
+        patterns[scale.pattern_of(label for _, label in parsed)] += n
+        for (a, label_a), (b, label_b) in combinations(parsed, 2):
             if filters.reviewer_id in (None, a, b):
                 confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += n
+    total = _Sums(scale)
+    for pattern, n in patterns.items():
+        total.add(n, list(pattern))
 
-    if filters.date_from or filters.date_to or filters.reviewer_id is not None:
+    # Over time: only the units last reviewed within the charts' window, by day.
+    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
+    window = units.filter(_in_dates(replace(filters, date_from=start, date_to=end), "reviewed_at"))
+    for day, pattern, n in (
+        window.annotate(day=TruncDate("reviewed_at"))
+        .values_list("day", "review_labels")
+        .annotate(n=Count("*"))
+    ):
+        days[_as_date(day)].add(n, scale.pattern(pattern))
+
+    if _narrowed(filters):
         article_sums = _article_sums(units, scale)
     per_article = []
-    for article, n, dis, squares in sorted(article_sums):
+    for article, n, dis, squares in sorted(article_sums or ()):
         if (alpha := _nominal_alpha(int(n), float(dis), int(squares))) is not None:
             per_article.append({"article": article, "alpha_nominal": alpha})
     return {
@@ -458,7 +645,7 @@ def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
     sums: dict[int, list] = {}
     for article, pattern, units_of_pattern in units.values_list(
         "article_id", "review_labels"
-    ).annotate(n=Count("id")):
+    ).annotate(n=Count("*")):
         counts = scale.pattern(pattern)
         m = sum(counts)
         entry = sums.setdefault(article, [0, 0.0, Counter()])
@@ -482,6 +669,11 @@ class _Scale:
         self.ratings = sorted({rating for rating in self.rating_of if rating is not None})
         self.rating_pairs = list(combinations(self.ratings, 2))
         self._patterns: dict[str, list[int]] = {}
+
+    def pattern_of(self, label_ids: Iterable[int]) -> tuple[int, ...]:
+        """How many of these labels are each label of the scale, in scale order."""
+        counts = Counter(label_ids)
+        return tuple(counts.get(i, 0) for i in self.ids)
 
     def pattern(self, review_labels: str) -> list[int]:
         """A unit's `review_labels` as its count of each label, in scale order."""

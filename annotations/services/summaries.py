@@ -23,6 +23,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
+from django.db.models import Q
 
 # (reviewer id, label id, last change) of one review.
 ReviewRow = tuple[int, int, datetime]
@@ -75,6 +76,13 @@ def article_lock(article_id: int) -> None:
     from annotations.models import Article
 
     Article.objects.select_for_update(no_key=True).filter(pk=article_id).exists()
+
+
+def reviewed_by(reviewer_id: int) -> Q:
+    """Sentences `reviewer_id` reviewed, read off `review_codes` (no join to the reviews)."""
+    return Q(review_codes__startswith=f"{reviewer_id}:") | Q(
+        review_codes__contains=f",{reviewer_id}:"
+    )
 
 
 def _table(model: Any) -> str:
