@@ -16,7 +16,9 @@ the database is refilled only when it holds another number of sentences, or with
 Then it times the real page through Django's test client, signed in as an editor and as a
 reviewer: uncached (the cache cleared before every request) and cached (the same request again),
 and prints the median and the 90th percentile in milliseconds, with the number of SQL queries of
-one uncached and one cached request. `/api/stats/` is timed the same way.
+one uncached and one cached request. `/api/stats/` is timed the same way. Last, saving a
+review through the API on pending claims all over the data (its query count includes `BEGIN`
+and `COMMIT`; force_authenticate spares the session and user lookups a browser adds).
 """
 
 from __future__ import annotations
@@ -259,6 +261,36 @@ def main() -> None:
             p90 = runs[min(len(runs) - 1, int(len(runs) * 0.9))]
             name = f"{username.replace('dash_', '')} {url} {label}"
             print(f"{name:<44} {statistics.median(runs):7.0f}ms {p90:7.0f}ms {queries:>8}")
+    review_saves(users[REVIEWERS[-1]], args.repeat * 4)
+
+
+def review_saves(reviewer, repeat: int) -> None:
+    """PUT /api/sentences/{id}/review/ on pending claims spread over the million sentences:
+    the save keeps each sentence's review summary and its article's summary, so it is timed
+    here, at full size. Run last: it changes the data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from annotations.models import Sentence
+
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    pending = Sentence.objects.filter(status="pending", kind="claim").order_by("?")
+    runs, queries = [], 0
+    for sentence_id in pending.values_list("pk", flat=True)[:repeat]:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.put(
+                f"/api/sentences/{sentence_id}/review/", {"label": "mixed"}, format="json"
+            )
+            runs.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content
+        queries = len(captured)
+    runs.sort()
+    p90 = runs[min(len(runs) - 1, int(len(runs) * 0.9))]
+    name = "reviewer PUT /api/sentences/{id}/review/"
+    print(f"{name:<44} {statistics.median(runs):7.0f}ms {p90:7.0f}ms {queries:>8}")
 
 
 if __name__ == "__main__":
