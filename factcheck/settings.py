@@ -134,7 +134,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` gathers them for production (hashed names, served by WhiteNoise).
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without collectstatic (demo, tests) WhiteNoise serves files straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -149,7 +150,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Redis when REDIS_URL is set (shared by every app server: the dashboard's figures, see
-# annotations.selectors.stats), else this process's memory. Tests always use local memory.
+# annotations.selectors.stats, and sessions), else this process's memory. Tests always use
+# local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not TESTING:
     CACHES = {
@@ -159,6 +161,9 @@ if REDIS_URL and not TESTING:
             "KEY_PREFIX": "factcheck",
         }
     }
+    # Sessions are read from Redis and written through to the database, so a Redis restart
+    # signs nobody out and a page costs no session query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -126,3 +126,24 @@ def test_saves_across_one_article_at_once_keep_its_summary_exact(settings):
     assert summary.unit_disagreement == 6.0
     assert summary.unit_label_squares == 9**2 + 3**2
     assert services.summaries.summaries_stale() == []
+
+
+def test_saves_that_wait_for_each_other_see_the_verdict_the_first_one_set(settings):
+    # The first save to reach consensus sets the verdict; the others waited for it and must
+    # see the sentence as it is then (final), not as it was when they started.
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    users = [UserFactory(username=f"v{i}", groups=["reviewer"]) for i in range(4)]
+    for round_number in range(4):
+        sentence = article_create(sentences=1).sentences.get()
+        services.review_save(sentence=sentence, reviewer=users[0], label="mixed")
+        url = f"/api/sentences/{sentence.pk}/review/"
+        responses = run_together(
+            *[
+                lambda u=u, url=url: client_for(u).put(url, {"label": "mixed"}, format="json")
+                for u in users[1:]
+            ]
+        )
+        assert [r.status_code for r in responses] == [201, 201, 201], round_number
+        assert Verdict.objects.filter(sentence=sentence, is_consensus=True).count() == 1
+        sentence.refresh_from_db()
+        assert sentence.status == "final"

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import permissions
@@ -198,21 +198,19 @@ def _consensus_verdict(sentence: Sentence, *, label_id: int, reviews: int) -> Ve
 
 
 def _sentence_lock(sentence: Sentence | int) -> Sentence:
-    """The sentence, read with its article's row locked.
+    """The sentence, locked, with its article's lock taken first (services/summaries.py).
 
-    Every change to an article's sentences, reviews or verdicts locks the article first, so
-    the status computed from a sentence's reviews and the article's summary recomputed at the
-    end are never based on a stale read (services/summaries.py). NO KEY UPDATE leaves rows
-    that merely point at the article (history, assignments) free to be inserted meanwhile.
+    One statement: evaluating the row takes the article's lock (waiting for whoever changes
+    that article), then the sentence's row is locked, which re-reads it if the one we waited
+    for changed it. Every change to an article's sentences, reviews or verdicts takes the
+    article's lock first, so the status computed here from the sentence's reviews and the
+    article's summary recomputed at the end are never based on a stale read.
     """
     pk = sentence.pk if isinstance(sentence, Sentence) else sentence
-    locked = (
-        Sentence.objects.select_related("article")
-        .only(*(field.attname for field in Sentence._meta.concrete_fields), "article__id")
-        .select_for_update(of=("article",), no_key=True)
-        .filter(pk=pk)
-        .first()
-    )
+    sentences = Sentence.objects.select_for_update(no_key=True).filter(pk=pk)
+    if connection.vendor == "postgresql":
+        sentences = sentences.annotate(_article_lock=summaries.article_lock_expression())
+    locked = sentences.first()
     if locked is None:
         raise NotFound(f"sentence {pk} does not exist.")
     return locked

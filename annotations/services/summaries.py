@@ -8,10 +8,14 @@ Two levels, both derived and both rewritten in the transaction of the change tha
   its sentences and their reviews by one UPDATE (`article_summaries_refresh`).
 
 The article is the lock: every service that changes an article's sentences, reviews or
-verdicts first locks its row (FOR NO KEY UPDATE), so the recomputation, a new statement after
-the lock was granted, sees every change committed before it. `summaries_rebuild` recomputes
-everything (the migration and `manage.py summaries --rebuild` use it); `summaries_stale`
-lists what disagrees with a recomputation (`manage.py summaries --check` and the tests).
+verdicts first takes the article's lock (`article_lock`, a PostgreSQL advisory lock held until
+commit), so the recomputation, a later statement, sees every change committed before it. The
+lock comes before any row lock on a sentence, in every service, so they cannot deadlock; and a
+sentence read in the statement that waited for it is re-read fresh, as it is locked too.
+
+`summaries_rebuild` recomputes everything (the migration and `manage.py summaries --rebuild`
+use it); `summaries_stale` lists what disagrees with a recomputation (`manage.py summaries`
+and the tests).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField, Value
 
 # (reviewer id, label id, last change) of one review.
 ReviewRow = tuple[int, int, datetime]
@@ -71,11 +75,31 @@ def codes_parse(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def article_lock(article_id: int) -> None:
-    """Lock an article's row for a change to its sentences, reviews or verdicts."""
-    from annotations.models import Article
+# PostgreSQL advisory locks keyed on the article: this base plus the article's id.
+ARTICLE_LOCK_BASE = 0x6663_0000_0000_0000
 
-    Article.objects.select_for_update(no_key=True).filter(pk=article_id).exists()
+
+def article_lock_expression(article_field: str = "article_id") -> Any:
+    """An expression that takes the transaction's lock on the article in `article_field`,
+    for a query that reads a sentence (services.reviews._sentence_lock)."""
+    return Func(
+        F(article_field) + Value(ARTICLE_LOCK_BASE),
+        function="pg_advisory_xact_lock",
+        output_field=TextField(),
+    )
+
+
+def article_lock(*article_ids: int) -> None:
+    """Take the transaction's lock on these articles, in id order, before changing anything
+    in them (their sentences, reviews, verdicts). Held until commit; a no-op but on
+    PostgreSQL (SQLite serialises all writers)."""
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s + id) FROM unnest(%s::bigint[]) AS id ORDER BY id",
+            [ARTICLE_LOCK_BASE, sorted(set(article_ids))],
+        )
 
 
 def reviewed_by(reviewer_id: int) -> Q:
@@ -183,13 +207,7 @@ def summaries_rebuild(article_ids: Iterable[int] | None = None, *, apps: Any = g
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         with transaction.atomic():
-            # Locked as the services lock them, so a rebuild may run while people work.
-            list(
-                article_model.objects.select_for_update(no_key=True)
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            article_lock(*chunk)  # as the services lock them: a rebuild may run while people work
             _rebuild_chunk(chunk, apps)
     return len(ids)
 
