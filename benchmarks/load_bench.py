@@ -14,10 +14,10 @@ gunicorn.conf.py (gthread workers), production settings (DEBUG off) and no acces
     30%  PUT /api/sentences/{id}/review/        the reviewer's review, with If-Match
 
 The reviews go to 60 sentences only (in 60 articles), so the two clients of a reviewer keep
-changing the same reviews: a client sends the version it last saw, gets 412 when the other got there first, and
-takes the current version from the answer. Every accepted save changes the note, so it adds
-exactly one version; at the end each review's version must equal the saves accepted for it
-(no lost update), and the history must hold one entry per accepted save.
+changing the same reviews: a client sends the version it last saw, gets 412 when the other got
+there first, and takes the current version from the answer. Every accepted save changes the
+note, so it adds exactly one version; at the end each review's version must equal the saves
+accepted for it (no lost update), and the history must hold one entry per accepted save.
 
 Prints requests per second, latency percentiles per kind, errors (5xx, connection failures,
 anything unexpected; 412 counts apart, as the designed answer) and the lost-update check.

@@ -156,9 +156,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that Redis being down is a cache miss, not a 500.
+            "BACKEND": "factcheck.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "factcheck",
+            # Give up quickly on a Redis that does not answer: the page goes on without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Sessions are read from Redis and written through to the database, so a Redis restart

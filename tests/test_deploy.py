@@ -45,13 +45,22 @@ def free_port() -> int:
 def server(tmp_path: Path):
     redis = redis_or_skip()
     redis.flushdb()
+    base, stop = serve(tmp_path, REDIS_URL)
+    yield base, redis
+    stop()
+    redis.flushdb()
+
+
+def serve(tmp_path: Path, redis_url: str):
+    """gunicorn with production settings on a fresh SQLite database: its address, and how to
+    stop it."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
         **PRODUCTION,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         # Plain HTTP on loopback; behind TLS these stay on.
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -98,17 +107,17 @@ def server(tmp_path: Path):
     else:
         process.kill()
         pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-    yield base, redis
-    process.terminate()
-    process.wait(timeout=30)
-    redis.flushdb()
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(timeout=30)
+
+    return base, stop
 
 
-def test_gunicorn_serves_with_sessions_in_redis(server):
-    base, redis = server
+def sign_in(base: str) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
     jar = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
     form = browser.open(f"{base}/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     data = urllib.parse.urlencode(
@@ -117,6 +126,12 @@ def test_gunicorn_serves_with_sessions_in_redis(server):
     signed_in = browser.open(f"{base}/accounts/login/", data=data)
     assert signed_in.url == f"{base}/"  # redirected to the queue, signed in
     assert signed_in.status == 200
+    return browser, jar
+
+
+def test_gunicorn_serves_with_sessions_in_redis(server):
+    base, redis = server
+    browser, jar = sign_in(base)
 
     session = next(cookie.value for cookie in jar if cookie.name == "sessionid")
     assert any(session.encode() in key for key in redis.keys("factcheck:*"))
@@ -126,3 +141,34 @@ def test_gunicorn_serves_with_sessions_in_redis(server):
     assert any(b"stats" in key for key in redis.keys("factcheck:*"))
     # Static files are served by the app (WhiteNoise) with production settings.
     assert browser.open(f"{base}/static/css/factcheck.css").status == 200
+
+
+def test_a_redis_that_is_down_slows_nothing_and_breaks_nothing(tmp_path):
+    # Nothing listens on port 1: every cache read is a miss, every write is dropped, and
+    # sessions live on in the database.
+    base, stop = serve(tmp_path, "redis://127.0.0.1:1/0")
+    try:
+        browser, _ = sign_in(base)
+        started = time.monotonic()
+        assert browser.open(f"{base}/dashboard/").status == 200
+        assert browser.open(f"{base}/").status == 200  # still signed in
+        assert time.monotonic() - started < 5
+    finally:
+        stop()
+
+
+def test_the_tolerant_cache_is_a_plain_cache_while_redis_is_up_and_a_miss_when_down():
+    from factcheck.cache import TolerantRedisCache
+
+    redis = redis_or_skip()
+    up = TolerantRedisCache(REDIS_URL, {"KEY_PREFIX": "t"})
+    up.set("answer", 42)
+    assert up.get("answer") == 42
+    assert up.get_many(["answer", "other"]) == {"answer": 42}
+    redis.flushdb()
+
+    down = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 0.5}})
+    down.set("answer", 42)
+    assert down.get("answer", "missing") == "missing"
+    assert down.add("key", 1) is False
+    assert down.get_many(["answer"]) == {}
