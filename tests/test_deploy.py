@@ -51,14 +51,14 @@ def server(tmp_path: Path):
     redis.flushdb()
 
 
-def serve(tmp_path: Path, redis_url: str):
-    """gunicorn with production settings on a fresh SQLite database: its address, and how to
-    stop it."""
+def serve(tmp_path: Path, redis_url: str, database_url: str = ""):
+    """gunicorn with production settings on a fresh database (SQLite unless `database_url`):
+    its address, and how to stop it."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
         **PRODUCTION,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": redis_url,
         # Plain HTTP on loopback; behind TLS these stay on.
@@ -172,3 +172,36 @@ def test_the_tolerant_cache_is_a_plain_cache_while_redis_is_up_and_a_miss_when_d
     assert down.get("answer", "missing") == "missing"
     assert down.add("key", 1) is False
     assert down.get_many(["answer"]) == {}
+
+
+def test_the_app_reconnects_when_postgresql_drops_its_connections(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("a PostgreSQL matter (the suite runs it with DATABASE_URL=postgres://...)")
+    import psycopg2
+
+    server_url, name = url.rsplit("/", 1)[0], "factcheck_deploy_fault"
+    admin = psycopg2.connect(f"{server_url}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
+    base, stop = serve(tmp_path, "redis://127.0.0.1:1/0", f"{server_url}/{name}")
+    try:
+        browser, _ = sign_in(base)
+        assert browser.open(f"{base}/dashboard/").status == 200
+        # A restart or a failover: the server drops every connection the app servers hold.
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+                [name],
+            )
+            assert cursor.fetchone()[0] > 0
+        # Each worker thread notices its dead connection before using it, and opens another.
+        for _ in range(12):  # more requests than the workers have threads
+            assert browser.open(f"{base}/dashboard/").status == 200
+    finally:
+        stop()
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
