@@ -239,6 +239,11 @@ class Review(models.Model):
     """One reviewer's rating of one sentence; changing it updates it (and bumps version)."""
 
     sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="reviews")
+    # The sentence's article, stored too (set on creation; a sentence never changes article) so
+    # that a reviewer's articles and the dashboards' per-source figures skip the sentences.
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="reviews", editable=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
@@ -268,6 +273,8 @@ class Review(models.Model):
             models.Index(fields=["reviewer", "updated_at"], name="review_reviewer_idx"),
             # The team's throughput over the last days.
             models.Index(fields=["updated_at"], name="review_updated_idx"),
+            # A reviewer's articles (index only).
+            models.Index(fields=["reviewer", "article"], name="review_reviewer_article_idx"),
             # ?label= filters, and the dashboards' counts by label and reviewer (index only).
             models.Index(fields=["label", "reviewer"], name="review_label_idx"),
         ]

@@ -106,8 +106,10 @@ WHERE s.kind = 'claim' AND pg_temp.h(s.id, 8) < 340
   AND s.updated_at < %(now)s::timestamptz - interval '2 days';
 
 INSERT INTO annotations_review
-    (note, evidence, version, created_at, updated_at, label_id, reviewer_id, sentence_id)
-SELECT '', '[]', 1, t, t, (%(labels)s::bigint[])[lab], (%(reviewers)s::bigint[])[who], id
+    (note, evidence, version, created_at, updated_at, label_id, reviewer_id, sentence_id,
+     article_id)
+SELECT '', '[]', 1, t, t, (%(labels)s::bigint[])[lab], (%(reviewers)s::bigint[])[who], id,
+       (SELECT article_id FROM annotations_sentence s WHERE s.id = reviews.id)
 FROM (
     SELECT id, LEAST(imported + (1 + id %% 40) * interval '1 hour', %(now)s::timestamptz) t,
            l1 lab, r1 who FROM reviewed

@@ -168,6 +168,7 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
                                 label_ids[label],
                                 user_ids[reviewer],
                                 sentence_id,
+                                article_id,
                             )
                         )
                     status = "in_review" if len({r[1] for r in reviews}) == 1 else "disputed"
@@ -210,7 +211,7 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
             "sentence": 'annotations_sentence (id, index, paragraph, start, "end", text, kind, '
             "status, updated_at, article_id)",
             "review": "annotations_review (id, note, evidence, version, created_at, updated_at, "
-            "label_id, reviewer_id, sentence_id)",
+            "label_id, reviewer_id, sentence_id, article_id)",
             "verdict": "annotations_verdict (id, rationale, is_consensus, needs_attention, "
             "version, created_at, updated_at, decided_by_id, label_id, sentence_id)",
         }

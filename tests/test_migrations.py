@@ -7,18 +7,20 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("annotations", "0003_label_key_message")]
-AFTER = [("annotations", "0004_review_summaries")]
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """Migrate to `targets` (the latest migrations when None); the models as they stand."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_summaries_migration_computes_the_figures_of_existing_work():
+def test_the_migrations_compute_the_kept_figures_of_existing_work():
+    """0004 computes the summaries; 0005 stores each review's article."""
     apps = migrate(BEFORE)
     try:
         user_model = apps.get_model("auth", "User")
@@ -54,7 +56,7 @@ def test_the_summaries_migration_computes_the_figures_of_existing_work():
         review_model.objects.create(sentence=one, reviewer=b, label=other)
         review_model.objects.create(sentence=two, reviewer=a, label=label)
     finally:
-        apps = migrate(AFTER)
+        apps = migrate()
 
     summary = apps.get_model("annotations", "ArticleSummary").objects.get(article_id=article.pk)
     assert (summary.sentences, summary.claims, summary.disputed, summary.in_review) == (3, 2, 1, 1)
@@ -63,3 +65,5 @@ def test_the_summaries_migration_computes_the_figures_of_existing_work():
     migrated = apps.get_model("annotations", "Sentence").objects.get(pk=one.pk)
     assert migrated.review_count == 2
     assert migrated.review_codes == f"{a.pk}:{label.pk},{b.pk}:{other.pk}"
+    reviews = apps.get_model("annotations", "Review").objects
+    assert set(reviews.values_list("article_id", flat=True)) == {article.pk}

@@ -83,7 +83,10 @@ def test_one_review_per_sentence_and_reviewer():
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
     with pytest.raises(IntegrityError), transaction.atomic():
         Review.objects.create(
-            sentence=sentence, reviewer=reviewer, label=Label.objects.get(slug="mixed")
+            sentence=sentence,
+            article=sentence.article,
+            reviewer=reviewer,
+            label=Label.objects.get(slug="mixed"),
         )
 
 

@@ -66,7 +66,7 @@ def article_queue(viewer: Viewer) -> QuerySet[Article]:
     """
     mine = (
         Review.objects.filter(
-            sentence__article=OuterRef("pk"),
+            article=OuterRef("pk"),
             sentence__kind=Sentence.Kind.CLAIM,
             reviewer=viewer.user.pk,
         )
@@ -121,7 +121,7 @@ def assignment_list(viewer: Viewer) -> QuerySet[Assignment]:
     """
     rated = (
         Review.objects.filter(
-            sentence__article=OuterRef("article_id"),
+            article=OuterRef("article_id"),
             sentence__kind=Sentence.Kind.CLAIM,
             reviewer=OuterRef("reviewer_id"),
         )

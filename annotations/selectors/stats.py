@@ -261,7 +261,7 @@ def _articles_in_scope(filters: StatsFilters) -> QuerySet[Article]:
         # probed for every article.
         articles = articles.filter(
             Q(pk__in=Assignment.objects.filter(reviewer=mine).values("article_id"))
-            | Q(pk__in=Review.objects.filter(reviewer=mine).values("sentence__article_id"))
+            | Q(pk__in=Review.objects.filter(reviewer=mine).values("article_id"))
         )
     return articles
 
@@ -314,7 +314,7 @@ def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]
         rated = dict(
             Review.objects.filter(reviewer=filters.reviewer_id, sentence__kind=Sentence.Kind.CLAIM)
             .order_by()
-            .values_list("sentence__article_id")
+            .values_list("article_id")
             .annotate(n=Count("id"))
         )
     keys = ("article", "title", "source", "created_at", *COUNTS)
@@ -442,7 +442,7 @@ def _rated(filters: StatsFilters) -> Any:
     return Coalesce(
         Subquery(
             Review.objects.filter(
-                sentence__article=OuterRef("pk"),
+                article=OuterRef("pk"),
                 sentence__kind=Sentence.Kind.CLAIM,
                 reviewer=filters.reviewer_id,
             )
@@ -474,7 +474,7 @@ def _alpha_kept() -> Any:
 
 def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
     """Reviews per label (last changed within the dates) and how many reviewers wrote them."""
-    reviews = Review.objects.filter(_article_q(filters, "sentence__article__"), _in_dates(filters))
+    reviews = Review.objects.filter(_article_q(filters, "article__"), _in_dates(filters))
     if filters.reviewer_id is not None:
         reviews = reviews.filter(reviewer=filters.reviewer_id)
     rows = reviews.order_by().values_list("label_id", "reviewer_id").annotate(n=Count("*"))
@@ -512,7 +512,7 @@ def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[
 def _throughput(filters: StatsFilters, start: date, end: date) -> list[dict[str, Any]]:
     """Reviews saved per reviewer per day from `start` to `end` (by last change)."""
     window = replace(filters, date_from=start, date_to=end)
-    reviews = Review.objects.filter(_article_q(filters, "sentence__article__"), _in_dates(window))
+    reviews = Review.objects.filter(_article_q(filters, "article__"), _in_dates(window))
     if filters.reviewer_id is not None:
         reviews = reviews.filter(reviewer=filters.reviewer_id)
     rows = (

@@ -267,7 +267,12 @@ def review_save(
             )
         if review is None:
             review = Review.objects.create(
-                sentence=locked, reviewer=reviewer, label=resolved, note=note, evidence=items
+                sentence=locked,
+                article_id=locked.article_id,
+                reviewer=reviewer,
+                label=resolved,
+                note=note,
+                evidence=items,
             )
             review.was_created = True
             action, before = History.Action.CREATE, None
@@ -444,6 +449,7 @@ def _review_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) -
     if review is None:
         review = Review.objects.create(
             sentence=sentence,
+            article_id=sentence.article_id,
             reviewer=reviewer,
             label=label,
             note=state["note"],

@@ -238,10 +238,15 @@ def summaries_stale(article_ids: Iterable[int] | None = None) -> list[str]:
     for article_id in articles.values_list("pk", flat=True).iterator():
         sentences = list(Sentence.objects.filter(article_id=article_id).order_by("pk"))
         reviews: defaultdict[int, list[ReviewRow]] = defaultdict(list)
-        for sentence_id, *row in Review.objects.filter(sentence__article_id=article_id).values_list(
-            "sentence_id", "reviewer_id", "label_id", "updated_at"
-        ):
+        rows = Review.objects.filter(sentence__article_id=article_id).values_list(
+            "pk", "sentence_id", "article_id", "reviewer_id", "label_id", "updated_at"
+        )
+        for review, sentence_id, stored_article, *row in rows:
             reviews[sentence_id].append(tuple(row))
+            if stored_article != article_id:  # a review stores its sentence's article
+                problems.append(
+                    f"review {review}: article is {stored_article}, expected {article_id}"
+                )
         expected: dict[str, Any] = dict.fromkeys(SUMMARY_FIELDS, 0)
         label_totals: Counter[int] = Counter()
         for sentence in sentences:
