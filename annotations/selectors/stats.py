@@ -641,20 +641,33 @@ def _agreement(
 
 
 def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
-    """(article, n, disagreements, squares) of these units, as ArticleSummary keeps them."""
+    """(article, n, disagreements, squares) of these units, as ArticleSummary keeps them.
+
+    One row per article and pattern (tens of thousands for a busy reviewer): each pattern is
+    worked out once, and the per-article label totals are plain lists.
+    """
+    patterns: dict[str, tuple[int, float, list[tuple[int, int]]]] = {}
     sums: dict[int, list] = {}
-    for article, pattern, units_of_pattern in units.values_list(
+    for article, text, units_of_pattern in units.values_list(
         "article_id", "review_labels"
     ).annotate(n=Count("*")):
-        counts = scale.pattern(pattern)
-        m = sum(counts)
-        entry = sums.setdefault(article, [0, 0.0, Counter()])
+        pattern = patterns.get(text)
+        if pattern is None:
+            counts = scale.pattern(text)
+            m = sum(counts)
+            dis = sum(n * (m - n) for n in counts) / (m - 1)
+            pattern = patterns[text] = (m, dis, [(i, n) for i, n in enumerate(counts) if n])
+        m, dis, present = pattern
+        entry = sums.get(article)
+        if entry is None:
+            entry = sums[article] = [0, 0.0, [0] * len(scale.ids)]
         entry[0] += units_of_pattern * m
-        entry[1] += units_of_pattern * sum(n * (m - n) for n in counts) / (m - 1)
-        entry[2].update({i: units_of_pattern * n for i, n in enumerate(counts) if n})
+        entry[1] += units_of_pattern * dis
+        totals = entry[2]
+        for i, n in present:
+            totals[i] += units_of_pattern * n
     return [
-        (article, n, dis, sum(c * c for c in totals.values()))
-        for article, (n, dis, totals) in sums.items()
+        (article, n, dis, sum(c * c for c in totals)) for article, (n, dis, totals) in sums.items()
     ]
 
 
