@@ -22,6 +22,7 @@ from annotations import exports, permissions, readers, services
 from annotations.errors import DomainError
 from annotations.models import (
     Article,
+    ArticleSummary,
     Assignment,
     History,
     Label,
@@ -110,12 +111,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("summary")
 
     @admin.display(ordering="summary__claims")
-    def claims(self, obj: Article) -> int:
-        return obj.summary.claims
+    def claims(self, obj: Article) -> int | None:
+        return _summary_figure(obj, "claims")
 
     @admin.display(ordering="summary__final")
-    def final(self, obj: Article) -> int:
-        return obj.summary.final
+    def final(self, obj: Article) -> int | None:
+        return _summary_figure(obj, "final")
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Sentence:
@@ -204,6 +205,14 @@ class ArticleAdmin(admin.ModelAdmin):
         response = StreamingHttpResponse(chunks, content_type="application/x-ndjson")
         response["Content-Disposition"] = 'attachment; filename="factcheck-articles.jsonl"'
         return response
+
+
+def _summary_figure(article: Article, name: str) -> int | None:
+    """A kept figure of the article, or None (shown as "-") until its summary exists."""
+    try:
+        return getattr(article.summary, name)
+    except ArticleSummary.DoesNotExist:
+        return None
 
 
 def _kind_set(request: HttpRequest, sentence: Sentence) -> None:

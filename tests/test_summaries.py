@@ -194,3 +194,13 @@ def test_a_missing_summary_row_is_added_when_the_article_next_changes(reviewer):
         sentence=article.sentences.order_by("index").first(), reviewer=reviewer, label="mixed"
     )
     assert summary_of(article)["in_review"] == 1
+
+
+@pytest.mark.summaries_unchecked
+def test_the_admin_lists_an_article_whose_summary_is_missing(client, superuser):
+    article = article_create(sentences=2)
+    ArticleSummary.objects.filter(article=article).delete()
+    client.force_login(superuser)
+    response = client.get("/admin/annotations/article/")
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
