@@ -234,7 +234,7 @@ def article_import(
         article.save(force_insert=True)
         _sentences_insert(article, segments)
         tags_attach(article, fields.tags)
-        summaries.article_summaries_refresh([article.pk])
+        summaries.article_summary_create(article.pk, (segment.kind for segment in segments))
     return ImportResult(article=article, created=True, sentence_count=len(segments))
 
 
