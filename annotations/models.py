@@ -287,6 +287,10 @@ class Verdict(models.Model):
     """The final status of a sentence, set by an editor or by reviewers' consensus."""
 
     sentence = models.OneToOneField(Sentence, on_delete=models.PROTECT, related_name="verdict")
+    # The sentence's article, stored too as for reviews (per-source figures skip the sentences).
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="verdicts", editable=False
+    )
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="verdicts")
     rationale = models.TextField(blank=True)
     # Null when the verdict was set automatically by consensus.

@@ -132,12 +132,12 @@ WHERE s.id = x.sentence_id;
 -- Consensus verdicts where two agree, editors' verdicts on a fifth of the disputes.
 INSERT INTO annotations_verdict
     (rationale, is_consensus, needs_attention, version, created_at, updated_at, decided_by_id,
-     label_id, sentence_id)
+     label_id, sentence_id, article_id)
 SELECT CASE WHEN s.status = 'in_review' THEN '' ELSE 'Checked.' END,
        s.status = 'in_review', pg_temp.h(s.id, 9) < 10, 1,
        s.updated_at + interval '1 hour', s.updated_at + interval '1 hour',
        CASE WHEN s.status = 'in_review' THEN NULL ELSE %(editor)s END,
-       (%(labels)s::bigint[])[r.l1], s.id
+       (%(labels)s::bigint[])[r.l1], s.id, s.article_id
 FROM annotations_sentence s JOIN reviewed r ON r.id = s.id
 WHERE r.second AND (s.status = 'in_review' OR pg_temp.h(s.id, 10) < 200);
 

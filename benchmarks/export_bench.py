@@ -187,6 +187,7 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
                                 user_ids[EDITOR],
                                 label_ids[reviews[0][1]],
                                 sentence_id,
+                                article_id,
                             )
                         )
                         status = "final"
@@ -213,7 +214,7 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
             "review": "annotations_review (id, note, evidence, version, created_at, updated_at, "
             "label_id, reviewer_id, sentence_id, article_id)",
             "verdict": "annotations_verdict (id, rationale, is_consensus, needs_attention, "
-            "version, created_at, updated_at, decided_by_id, label_id, sentence_id)",
+            "version, created_at, updated_at, decided_by_id, label_id, sentence_id, article_id)",
         }
         for name, buffer in tables.items():
             buffer.seek(0)

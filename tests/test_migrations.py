@@ -20,7 +20,7 @@ def migrate(targets=None):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_compute_the_kept_figures_of_existing_work():
-    """0004 computes the summaries; 0005 stores each review's article."""
+    """0004 computes the summaries; 0005 stores each review's and verdict's article."""
     apps = migrate(BEFORE)
     try:
         user_model = apps.get_model("auth", "User")
@@ -55,6 +55,7 @@ def test_the_migrations_compute_the_kept_figures_of_existing_work():
         review_model.objects.create(sentence=one, reviewer=a, label=label)
         review_model.objects.create(sentence=one, reviewer=b, label=other)
         review_model.objects.create(sentence=two, reviewer=a, label=label)
+        apps.get_model("annotations", "Verdict").objects.create(sentence=two, label=label)
     finally:
         apps = migrate()
 
@@ -67,3 +68,5 @@ def test_the_migrations_compute_the_kept_figures_of_existing_work():
     assert migrated.review_codes == f"{a.pk}:{label.pk},{b.pk}:{other.pk}"
     reviews = apps.get_model("annotations", "Review").objects
     assert set(reviews.values_list("article_id", flat=True)) == {article.pk}
+    verdict = apps.get_model("annotations", "Verdict").objects.get()
+    assert verdict.article_id == article.pk

@@ -488,9 +488,7 @@ def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[d
 
 def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
     """Verdicts per label (last changed within the dates) and how many need an editor."""
-    verdicts = Verdict.objects.filter(
-        _article_q(filters, "sentence__article__"), _in_dates(filters)
-    )
+    verdicts = Verdict.objects.filter(_article_q(filters, "article__"), _in_dates(filters))
     if filters.reviewer_id is not None:
         # The verdicts on the sentences the reviewer rated.
         verdicts = verdicts.filter(

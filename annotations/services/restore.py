@@ -320,8 +320,8 @@ def _write(
     _bulk_create_keeping_times(Sentence, sentences, ("updated_at",))
     for position, item in [*reviews, *verdicts]:
         item.sentence = sentences[position]
-    for _, review in reviews:
-        review.article = article
+    for _, item in [*reviews, *verdicts]:
+        item.article = article
     history = []
     for model, rows, entity, snapshot in (
         (Review, reviews, History.Entity.REVIEW, review_snapshot),

@@ -181,6 +181,7 @@ def _consensus_verdict(sentence: Sentence, *, label_id: int, reviews: int) -> Ve
     """Enough reviewers agree and none disagrees: the verdict sets itself (editors may overrule)."""
     verdict = Verdict.objects.create(
         sentence=sentence,
+        article_id=sentence.article_id,
         label=Label.objects.get(pk=label_id),
         rationale=f"Consensus of {reviews} reviewers.",
         is_consensus=True,
@@ -371,7 +372,11 @@ def verdict_set(
             )
         if verdict is None:
             verdict = Verdict.objects.create(
-                sentence=locked, label=resolved, rationale=rationale, decided_by=editor
+                sentence=locked,
+                article_id=locked.article_id,
+                label=resolved,
+                rationale=rationale,
+                decided_by=editor,
             )
             action, before = History.Action.CREATE, None
         else:
@@ -481,7 +486,9 @@ def _verdict_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) 
     )
     before = verdict_snapshot(verdict) if verdict else None
     if verdict is None:
-        verdict = Verdict(sentence=sentence, version=state["version"])
+        verdict = Verdict(
+            sentence=sentence, article_id=sentence.article_id, version=state["version"]
+        )
     verdict.label, verdict.rationale = label, state["rationale"]
     verdict.decided_by, verdict.is_consensus = decided_by, state["is_consensus"]
     verdict.needs_attention = False

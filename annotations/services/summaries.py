@@ -241,7 +241,7 @@ def summaries_stale(article_ids: Iterable[int] | None = None) -> list[str]:
 
     Recomputed here in Python, independently of the SQL above, so each checks the other.
     """
-    from annotations.models import Article, ArticleSummary, Review, Sentence
+    from annotations.models import Article, ArticleSummary, Review, Sentence, Verdict
 
     articles = Article.objects.order_by("pk")
     if article_ids is not None:
@@ -258,6 +258,13 @@ def summaries_stale(article_ids: Iterable[int] | None = None) -> list[str]:
             if stored_article != article_id:  # a review stores its sentence's article
                 problems.append(
                     f"review {review}: article is {stored_article}, expected {article_id}"
+                )
+        for verdict, stored_article in Verdict.objects.filter(
+            sentence__article_id=article_id
+        ).values_list("pk", "article_id"):
+            if stored_article != article_id:  # a verdict stores its sentence's article too
+                problems.append(
+                    f"verdict {verdict}: article is {stored_article}, expected {article_id}"
                 )
         expected: dict[str, Any] = dict.fromkeys(SUMMARY_FIELDS, 0)
         label_totals: Counter[int] = Counter()
