@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from annotations import agreement, services
+from annotations import agreement, selectors, services
 from annotations.dashboard import csv_safe, nice_max
 from tests.factories import UserFactory, article_create
 
@@ -513,3 +513,25 @@ def test_an_empty_database_draws_empty_charts_not_errors(editor):
     assert stats["agreement"]["alpha_nominal"] is None
     assert list(response.context["articles_page"]["page"]) == []
     assert "No two reviewers have reviewed the same sentence yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "reviewer=rob&"])
+def test_every_order_of_the_articles_table_sorts_the_rows_it_names(editor, team, query):
+    client = page_client(editor)
+    key = {"imported": "created_at", "progress": None}
+    for name in selectors.PROGRESS_ORDERS:
+        for order in (name, f"-{name}"):
+            response = client.get(f"/dashboard/?{query}sort={order}")
+            assert response.status_code == 200, order
+            rows = list(response.context["articles_page"]["page"])
+            assert len(rows) == 2
+            column = key.get(name, name)
+            if column is None:
+                values = [r["final"] / r["claims"] if r["claims"] else 1.0 for r in rows]
+            else:
+                values = [r[column] for r in rows]
+            if name in ("title", "source"):
+                values = [v.casefold() for v in values]
+            present = [v for v in values if v is not None]
+            descending = order.startswith("-")
+            assert present == sorted(present, reverse=descending), order
