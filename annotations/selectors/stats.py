@@ -317,28 +317,31 @@ def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]
             .values_list("article_id")
             .annotate(n=Count("id"))
         )
-    keys = ("article", "title", "source", "created_at", *COUNTS)
     rows, article_sums = [], []
     for values in (
         _articles_in_scope(filters)
         .order_by("-created_at", "-id")
-        .values_list(
-            "id",
-            "title",
-            "source",
-            "created_at",
-            *(f"summary__{name}" for name in (*COUNTS, *_SUMS)),
-        )
+        .values_list(*_ROW_FIELDS, *(f"summary__{name}" for name in _SUMS))
     ):
-        row = dict(zip(keys, values, strict=False))
-        row["created_at"] = row["created_at"].isoformat()
+        row = _row(values)
         if filters.reviewer_id is not None:
             row["rated"] = rated.get(row["article"], 0)
         rows.append(row)
-        units, n, dis, squares = values[len(keys) :]
+        units, n, dis, squares = values[len(_ROW_FIELDS) :]
         if units:
             article_sums.append((row["article"], n, dis, squares))
     return rows, article_sums
+
+
+# A row of the per-article figures, read from an article and its summary.
+_ROW_FIELDS = ("id", "title", "source", "created_at", *(f"summary__{name}" for name in COUNTS))
+_ROW_KEYS = ("article", "title", "source", "created_at", *COUNTS)
+
+
+def _row(values: tuple) -> dict[str, Any]:
+    row = dict(zip(_ROW_KEYS, values, strict=False))
+    row["created_at"] = row["created_at"].isoformat()
+    return row
 
 
 # The orders the dashboard's table offers: ascending as named, "-name" for descending; ties and
@@ -398,41 +401,48 @@ def _progress_page(
     per_page: int,
     alpha_of: dict[int, float] | None,
 ) -> Page:
-    articles = _articles_in_scope(filters).annotate(
-        **{f"n_{name}": Coalesce(F(f"summary__{name}"), 0) for name in COUNTS},
-        imported=F("created_at"),
-        progress=Case(
-            When(summary__claims=0, then=Value(1.0)),
-            default=Cast("summary__final", FloatField()) / Cast("summary__claims", FloatField()),
-            output_field=FloatField(),
-        ),
-        rated=_rated(filters),
-        alpha=_alpha_kept(),
-    )
+    articles = _articles_in_scope(filters).annotate(rated=_rated(filters), alpha=_alpha_kept())
     name = order.removeprefix("-")
     ordering: list[Any] = []
     if name in PROGRESS_ORDERS:
-        column = f"n_{name}" if name in COUNTS else name
-        field = Lower(name) if name in ("title", "source") else F(column)
+        field = _ORDER_BY.get(name) or F(f"summary__{name}")
         ordering.append(
             field.desc(nulls_last=True) if order.startswith("-") else field.asc(nulls_first=True)
         )
-    fields = ("id", "title", "source", "created_at", *(f"n_{n}" for n in COUNTS), "rated", "alpha")
-    rows: Any = articles.order_by(*ordering, "-created_at", "-id").values_list(*fields)
-    if alpha_of is not None and name == "alpha":
+    rows: Any = articles.order_by(*ordering, "-created_at", "-id").values_list(
+        *_ROW_FIELDS, "rated", "alpha"
+    )
+    if alpha_of is not None and name == "alpha":  # the alpha of narrowed units: sorted here
         rows = sorted(
-            (row[:-1] for row in rows.order_by("-created_at", "-id")),
+            rows.order_by("-created_at", "-id"),
             key=lambda row: (alpha_of.get(row[0]) is not None, alpha_of.get(row[0], 0)),
             reverse=order.startswith("-"),
         )
     result = Paginator(rows, per_page).get_page(page)
-    keys = ("article", "title", "source", "created_at", *COUNTS, "rated", "alpha")
-    result.object_list = [dict(zip(keys, row, strict=False)) for row in result.object_list]
-    for row in result.object_list:
-        row["created_at"] = row["created_at"].isoformat()
-        if alpha_of is not None:
-            row["alpha"] = alpha_of.get(row["article"])
+    page_rows = []
+    for values in result.object_list:
+        row = _row(values)
+        rated, alpha = values[len(_ROW_FIELDS) :]
+        row["rated"] = rated
+        row["alpha"] = alpha if alpha_of is None else alpha_of.get(row["article"])
+        page_rows.append(row)
+    result.object_list = page_rows
     return result
+
+
+# How the orders that are not a summary's column sort.
+_ORDER_BY: dict[str, Any] = {
+    "title": Lower("title"),
+    "source": Lower("source"),
+    "imported": F("created_at"),
+    "progress": Case(
+        When(summary__claims=0, then=Value(1.0)),
+        default=Cast("summary__final", FloatField()) / Cast("summary__claims", FloatField()),
+        output_field=FloatField(),
+    ),
+    "rated": F("rated"),
+    "alpha": F("alpha"),
+}
 
 
 def _rated(filters: StatsFilters) -> Any:
