@@ -62,3 +62,31 @@ def bench_users(reviewers: list[str], editor: str) -> dict:
             user.groups.add(Group.objects.get(name=group))
         users[username] = user
     return users
+
+
+def work_empty() -> None:
+    """Delete every article and everything that hangs on them (PostgreSQL), ids from 1."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
+            "annotations_sentence, annotations_article_tags, annotations_assignment, "
+            "annotations_articlesummary, annotations_article, annotations_tag "
+            "RESTART IDENTITY CASCADE"
+        )
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of `values` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

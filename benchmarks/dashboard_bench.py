@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_users, django_setup  # noqa: E402
+from common import bench_users, django_setup, percentile, work_empty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -161,11 +161,7 @@ def fill(sentences: int, users: dict, label_ids: dict[str, int]) -> None:
 
     articles = -(-sentences // PER_ARTICLE)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
-            "annotations_sentence, annotations_article_tags, annotations_assignment, "
-            "annotations_article, annotations_tag RESTART IDENTITY CASCADE"
-        )
+        work_empty()
         cursor.execute(
             FILL_SQL,
             {
@@ -259,8 +255,7 @@ def main() -> None:
         client.get(url)  # warm PostgreSQL's buffers and Django's lazy imports, untimed
         for label, clear in (("uncached", True), ("cached", False)):
             runs, queries = timed(client, url, args.repeat, clear_cache=clear)
-            runs.sort()
-            p90 = runs[min(len(runs) - 1, int(len(runs) * 0.9))]
+            p90 = percentile(runs, 0.9)
             name = f"{username.replace('dash_', '')} {url} {label}"
             print(f"{name:<44} {statistics.median(runs):7.0f}ms {p90:7.0f}ms {queries:>8}")
     review_saves(users[REVIEWERS[-1]], args.repeat * 4)
@@ -289,8 +284,7 @@ def review_saves(reviewer, repeat: int) -> None:
             runs.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 201, response.content
         queries = len(captured)
-    runs.sort()
-    p90 = runs[min(len(runs) - 1, int(len(runs) * 0.9))]
+    p90 = percentile(runs, 0.9)
     name = "reviewer PUT /api/sentences/{id}/review/"
     print(f"{name:<44} {statistics.median(runs):7.0f}ms {p90:7.0f}ms {queries:>8}")
 

@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_users, django_setup  # noqa: E402
+from common import bench_users, django_setup, work_empty  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -312,12 +312,8 @@ def main() -> None:
     if stored != args.sentences or args.refill:
         print(f"filling {args.sentences:,} sentences (the database holds {stored:,}) ...")
         started = time.perf_counter()
+        work_empty()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
-                "annotations_sentence, annotations_article_tags, annotations_assignment, "
-                "annotations_article, annotations_tag RESTART IDENTITY CASCADE"
-            )
             fill(
                 cursor.cursor,  # psycopg2's own cursor, for copy_expert
                 args.sentences,

@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_users, django_setup  # noqa: E402
+from common import bench_users, django_setup, free_port, percentile, work_empty  # noqa: E402
 from import_bench import make_article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,12 +50,6 @@ MIX = [("sentence", 40), ("article", 20), ("queue", 10), ("review", 30)]
 LABELS = ["accurate", "mostly_accurate", "mixed", "unverifiable"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fill(articles: int) -> tuple[list[int], list[int], dict[str, str]]:
     """Empty the database, import the articles; their ids, claim ids and the tokens."""
     from django.db import connection
@@ -65,11 +58,7 @@ def fill(articles: int) -> tuple[list[int], list[int], dict[str, str]]:
     from annotations import services
     from annotations.models import Sentence
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
-            "annotations_assignment, annotations_sentence, annotations_article CASCADE"
-        )
+    work_empty()
     rng = random.Random(11)
     ids = []
     for number in range(articles):
@@ -199,11 +188,6 @@ class Client(threading.Thread):
         if status >= 500 or status not in (200, 201, 412):
             self.errors.append(f"{kind}: HTTP {status}")
         return status
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * fraction))]
 
 
 def main() -> None:

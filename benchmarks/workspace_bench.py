@@ -26,19 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import django_setup  # noqa: E402
+from common import django_setup, free_port, percentile, work_empty  # noqa: E402
 from import_bench import make_article  # noqa: E402
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:
@@ -70,11 +59,7 @@ def main() -> None:
 
     rita, rob = user("bench-rita", "reviewer"), user("bench-rob", "reviewer")
     # A database of its own: start empty so every run measures the same article.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE annotations_history, annotations_verdict, annotations_review, "
-            "annotations_sentence, annotations_article CASCADE"
-        )
+    work_empty()
     data = make_article(random.Random(7), 0, sentences=args.sentences)
     data.update(title="Workspace bench", body=data["body"] + f"\nRun {time.time()}.")
     data.pop("tags")
