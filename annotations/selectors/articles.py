@@ -26,6 +26,14 @@ def _assigned(viewer: Viewer, article_field: str = "pk") -> Exists:
     )
 
 
+def _visible(viewer: Viewer) -> QuerySet[Article]:
+    """The articles the viewer may see: all, or with open reviewing off a reviewer's own."""
+    articles = Article.objects.all()
+    if not viewer.sees_all_articles:
+        articles = articles.filter(_assigned(viewer))
+    return articles
+
+
 def _reviews_prefetch() -> Prefetch:
     return Prefetch(
         "reviews",
@@ -46,11 +54,9 @@ def article_list(viewer: Viewer) -> QuerySet[Article]:
     A fixed number of queries per page. With open reviewing off, reviewers see only the
     articles assigned to them.
     """
-    articles = Article.objects.all()
-    if not viewer.sees_all_articles:
-        articles = articles.filter(_assigned(viewer))
     return (
-        articles.with_sentence_counts()
+        _visible(viewer)
+        .with_sentence_counts()
         .select_related("imported_by")
         .prefetch_related("tags")
         .defer("body")
@@ -82,11 +88,9 @@ def article_queue(viewer: Viewer) -> QuerySet[Article]:
 
 def article_detail(viewer: Viewer) -> QuerySet[Article]:
     """Articles with every sentence, review and verdict; 4 queries whatever the length."""
-    articles = Article.objects.all()
-    if not viewer.sees_all_articles:
-        articles = articles.filter(_assigned(viewer))
     return (
-        articles.with_sentence_counts()
+        _visible(viewer)
+        .with_sentence_counts()
         .select_related("imported_by")
         .prefetch_related(
             "tags",
