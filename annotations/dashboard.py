@@ -727,17 +727,13 @@ def _labels_csv(stats: dict, request: HttpRequest) -> tuple[list[str], Iterable]
 def _articles_csv(stats: dict, request: HttpRequest) -> tuple[list[str], Iterable]:
     alpha_of = {row["article"]: row["alpha_nominal"] for row in stats["agreement"]["per_article"]}
     mine = stats["scope"] == "reviewer"
+    counts = selectors.PROGRESS_COUNTS
     header = [
         "article",
         "title",
         "source",
         "imported",
-        "sentences",
-        "claims",
-        "pending",
-        "in_review",
-        "disputed",
-        "final",
+        *counts,
         *(["rated_by_reviewer"] if mine else []),
         "alpha_nominal",
         "url",
@@ -748,12 +744,7 @@ def _articles_csv(stats: dict, request: HttpRequest) -> tuple[list[str], Iterabl
             row["title"],
             row["source"],
             row["created_at"],
-            row["sentences"],
-            row["claims"],
-            row["pending"],
-            row["in_review"],
-            row["disputed"],
-            row["final"],
+            *(row[name] for name in counts),
             *([row["rated"]] if mine else []),
             alpha_of.get(row["article"]),
             _article_url(request, row["article"]),

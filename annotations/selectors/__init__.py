@@ -12,6 +12,7 @@ from annotations.selectors.articles import (
     workspace,
 )
 from annotations.selectors.stats import (
+    PROGRESS_COUNTS,
     PROGRESS_ORDERS,
     StatsFilters,
     disputed_sentences,
@@ -21,6 +22,7 @@ from annotations.selectors.stats import (
 )
 
 __all__ = [
+    "PROGRESS_COUNTS",
     "PROGRESS_ORDERS",
     "StatsFilters",
     "article_detail",

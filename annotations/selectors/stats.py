@@ -266,7 +266,8 @@ def _articles_in_scope(filters: StatsFilters) -> QuerySet[Article]:
     return articles
 
 
-COUNTS = ("sentences", "claims", *Sentence.Status.values)
+# The counts of each row of the per-article figures (claims by status), in this order.
+PROGRESS_COUNTS = ("sentences", "claims", *Sentence.Status.values)
 _SUMS = ("units", "unit_reviews", "unit_disagreement", "unit_label_squares")
 
 
@@ -288,7 +289,7 @@ def _totals(filters: StatsFilters) -> tuple[dict[str, int], list[dict[str, Any]]
         newer = now - timedelta(days=limit) if limit is not None else None
     figures = _articles_in_scope(filters).aggregate(
         articles=Count("pk"),
-        **{name: Coalesce(Sum(f"summary__{name}"), 0) for name in COUNTS},
+        **{name: Coalesce(Sum(f"summary__{name}"), 0) for name in PROGRESS_COUNTS},
         **buckets,
     )
     by_age = [
@@ -334,8 +335,14 @@ def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]
 
 
 # A row of the per-article figures, read from an article and its summary.
-_ROW_FIELDS = ("id", "title", "source", "created_at", *(f"summary__{name}" for name in COUNTS))
-_ROW_KEYS = ("article", "title", "source", "created_at", *COUNTS)
+_ROW_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "created_at",
+    *(f"summary__{name}" for name in PROGRESS_COUNTS),
+)
+_ROW_KEYS = ("article", "title", "source", "created_at", *PROGRESS_COUNTS)
 
 
 def _row(values: tuple) -> dict[str, Any]:
