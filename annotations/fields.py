@@ -1,0 +1,125 @@
+"""Shared field types: what every input contract accepts as text, a date-time or a whole number.
+
+The API's input serializers, the pages' and the admin's forms, the query-parameter filters and
+the file readers all build on these, so one hostile value (a NUL, a lone surrogate, a date that
+leaves the year range once converted to UTC, an integer wider than a 64-bit column) is refused
+the same way wherever it enters, with the same message. PostgreSQL rejects the first two and
+both databases the rest, so without this a value accepted by SQLite breaks pages on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from rest_framework import serializers
+
+# Largest value of a 64-bit signed integer column (ids, versions, offsets).
+MAX_INT = 2**63 - 1
+# Largest value of a 32-bit signed integer column (PositiveIntegerField on PostgreSQL).
+MAX_INT32 = 2**31 - 1
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+NUL_MESSAGE = "Contains a NUL character (\\u0000); text may not hold one."
+SURROGATE_MESSAGE = "Contains an unpaired surrogate ({code}); send valid Unicode (UTF-8) text."
+DATETIME_RANGE_MESSAGE = (
+    "{value} is out of range: a date-time must fall within the years 1 to 9999 in UTC."
+)
+
+
+def text_error(value: str) -> str | None:
+    """Why this text cannot be stored, or None: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        return NUL_MESSAGE
+    match = _SURROGATE.search(value)
+    if match:
+        return SURROGATE_MESSAGE.format(code=f"\\u{ord(match.group()):04x}")
+    return None
+
+
+def validate_text(value: Any) -> None:
+    """A validator for Django model and form fields and for DRF fields."""
+    if isinstance(value, str) and (message := text_error(value)):
+        raise ValidationError(message, code="invalid_text")
+
+
+def datetime_in_range(value: dt.datetime) -> dt.datetime:
+    """`value` made aware (default time zone) and checked to stay within years 1..9999 in UTC.
+
+    Raises ValueError with a readable message: "0001-01-01T00:00:00+14:00" is the year 0 in UTC,
+    which PostgreSQL stores but Python cannot read back, breaking every page that shows it.
+    """
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(DATETIME_RANGE_MESSAGE.format(value=value.isoformat())) from None
+    return value
+
+
+def date_in_range(value: dt.date, *, days_after: int = 0) -> dt.date:
+    """`value`, checked so that code may add up to `days_after` days (a period's end) to it."""
+    try:
+        value + dt.timedelta(days=days_after)
+        # A whole day ending at midnight UTC must stay in range in every time zone too.
+        dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=days_after + 1)
+    except OverflowError:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: choose a day before {dt.date.max.year}."
+        ) from None
+    return value
+
+
+# --- Django forms -------------------------------------------------------------------------
+class TextFormField(forms.CharField):
+    """forms.CharField refuses NUL already; this refuses lone surrogates too."""
+
+    default_validators = [validate_text]
+
+
+class DateTimeFormField(forms.DateTimeField):
+    """A date-time that stays within the years 1..9999 once converted to UTC."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return datetime_in_range(parsed)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="out_of_range") from None
+
+
+# --- Django REST Framework ----------------------------------------------------------------
+class TextField(serializers.CharField):
+    """Text: DRF's CharField already refuses NUL and lone surrogates (named for one import)."""
+
+
+class DateTimeField(serializers.DateTimeField):
+    """ISO 8601 date-time within the years 1..9999 in UTC; a naive one is in the default zone."""
+
+    default_error_messages = {
+        "overflow": "Out of range: a date-time must fall within the years 1 to 9999 in UTC."
+    }
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        parsed = super().to_internal_value(value)
+        try:
+            return datetime_in_range(parsed)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc), code="out_of_range") from None
+
+
+class IdField(serializers.IntegerField):
+    """A database id: a positive whole number that fits a 64-bit column."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_INT)
+        super().__init__(**kwargs)
