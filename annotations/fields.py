@@ -98,18 +98,43 @@ class DateTimeFormField(forms.DateTimeField):
 
 # --- Django REST Framework ----------------------------------------------------------------
 class TextField(serializers.CharField):
-    """Text: DRF's CharField already refuses NUL and lone surrogates (named for one import)."""
+    """Text, and only text: a number or a list is refused rather than turned into a string;
+    NUL and lone surrogates are refused with the same message as in forms and files."""
+
+    default_error_messages = {"invalid": "Must be text, not {type}."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # DRF's own NUL and surrogate validators say less than validate_text.
+        self.validators = [
+            v
+            for v in self.validators
+            if type(v).__name__
+            not in ("ProhibitNullCharactersValidator", "ProhibitSurrogateCharactersValidator")
+        ]
+        self.validators.append(validate_text)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid", type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class DateTimeField(serializers.DateTimeField):
     """ISO 8601 date-time within the years 1..9999 in UTC; a naive one is in the default zone."""
 
     default_error_messages = {
-        "overflow": "Out of range: a date-time must fall within the years 1 to 9999 in UTC."
+        "overflow": "Out of range: a date-time must fall within the years 1 to 9999 in UTC.",
+        "unparsed": "{value} is not an ISO 8601 date; use e.g. 2026-03-01 or 2026-03-01T09:30:00Z.",
     }
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        parsed = super().to_internal_value(value)
+        try:
+            parsed = super().to_internal_value(value)
+        except serializers.ValidationError as exc:
+            if "overflow" in exc.get_codes():
+                raise
+            self.fail("unparsed", value=repr(value)[:60])
         try:
             return datetime_in_range(parsed)
         except ValueError as exc:

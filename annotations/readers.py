@@ -19,6 +19,9 @@ SUFFIXES = {".txt", ".json", ".jsonl", ".html", ".htm"}
 _TITLE_RE = re.compile(r"\A[ \t]*([^\r\n]+?)[ \t]*(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
 
 
+_TOO_DEEP = "malformed JSON: nested too deeply"
+
+
 @dataclass(frozen=True)
 class Record:
     origin: str  # where it came from, for messages: "news/a.jsonl:3"
@@ -97,6 +100,8 @@ def read_file(name: str, content: bytes, *, title: str | None = None) -> Iterato
                 parsed = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"malformed JSON: {exc.msg} (line {exc.lineno})") from None
+            except RecursionError:
+                raise ValueError(_TOO_DEEP) from None
             items = parsed if isinstance(parsed, list) else [parsed]
             for number, item in enumerate(items, start=1):
                 origin = f"{name}[{number}]" if isinstance(parsed, list) else name
@@ -113,6 +118,9 @@ def read_file(name: str, content: bytes, *, title: str | None = None) -> Iterato
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
                     yield Record(origin, error=f"malformed JSON: {exc.msg}")
+                    continue
+                except RecursionError:
+                    yield Record(origin, error=_TOO_DEEP)
                     continue
                 if isinstance(item, dict):
                     yield Record(origin, data=item)

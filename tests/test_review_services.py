@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations import services
+from annotations import inputs, services
 from annotations.errors import Forbidden, InvalidInput, PreconditionFailed
 from annotations.models import History, Review, Sentence, Verdict
 from tests.factories import article_create
@@ -102,7 +102,9 @@ def test_label_that_requires_evidence_refuses_a_review_without_it(sentence, revi
         sentence=sentence,
         reviewer=reviewer,
         label="false",
-        evidence=[{"url": "https://example.org/report", "stance": "refutes"}],
+        evidence=inputs.evidence_clean(
+            [{"url": "https://example.org/report", "stance": "refutes"}]
+        ),
     )
     assert review.evidence == [
         {"url": "https://example.org/report", "title": "", "quote": "", "stance": "refutes"}
@@ -112,23 +114,39 @@ def test_label_that_requires_evidence_refuses_a_review_without_it(sentence, revi
 @pytest.mark.parametrize(
     ("evidence", "message"),
     [
-        ([{"url": "javascript:alert(1)"}], "Item 1: 'javascript:alert(1)' is not an http(s) URL."),
+        (
+            [{"url": "javascript:alert(1)"}],
+            "Item 1, url: 'javascript:alert(1)' is not an http(s) URL.",
+        ),
         (
             [{"url": "https://example.org", "stance": "likes"}],
-            "Item 1: stance 'likes' must be one of supports, refutes, context.",
+            'Item 1, stance: "likes" is not a valid choice.',
         ),
-        ("https://example.org", "Must be a list of {url, title, quote, stance}."),
+        ("https://example.org", 'Expected a list of items but got type "str".'),
+        (
+            ["https://example.org"],
+            "Item 1, non_field_errors: Invalid data. Expected a dictionary, but got str.",
+        ),
         (
             [{"url": "https://example.org", "title": "t" * 501}],
-            "Item 1: title is longer than 500 characters.",
+            "Item 1, title: Ensure this field has no more than 500 characters.",
+        ),
+        (
+            [{"url": "https://example.org", "quote": "a\x00b"}],
+            "Item 1, quote: Contains a NUL character (\\u0000); text may not hold one.",
+        ),
+        (
+            [{"url": "https://example.org", "title": "\ud800"}],
+            "Item 1, title: Contains an unpaired surrogate (\\ud800); send valid Unicode "
+            "(UTF-8) text.",
         ),
     ],
 )
-def test_bad_evidence_is_refused_with_a_message(sentence, reviewer, evidence, message):
+def test_bad_evidence_is_refused_with_a_message(evidence, message):
+    """Evidence is validated where it enters (inputs.py); the services take it as clean."""
     with pytest.raises(InvalidInput) as excinfo:
-        services.review_save(sentence=sentence, reviewer=reviewer, label="mixed", evidence=evidence)
+        inputs.evidence_clean(evidence)
     assert excinfo.value.errors == {"evidence": [message]}
-    assert not Review.objects.exists()
 
 
 def test_reviewers_cannot_set_verdicts(sentence, reviewer):

@@ -1,5 +1,9 @@
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from annotations.fields import MAX_INT
+
+INVALID_CURSOR = "Invalid cursor: use the next or previous link of a page as it is."
 
 
 class IdCursorPagination(CursorPagination):
@@ -19,6 +23,19 @@ class IdCursorPagination(CursorPagination):
                 {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
             )
         return int(raw)
+
+    def decode_cursor(self, request):
+        """The cursor, or 400: a hand-made one may carry any position (p=abc), which would
+        reach the database as an id."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from None
+        if cursor is not None and cursor.position is not None:
+            position = cursor.position
+            if not (position.isascii() and position.isdigit() and int(position) <= MAX_INT):
+                raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]})
+        return cursor
 
 
 class SentenceCursorPagination(IdCursorPagination):

@@ -1,24 +1,21 @@
-"""Output serializers, plus input serializers that document requests in the OpenAPI schema.
-
-Input is validated by the services (so the command line gets the same messages); the input
-serializers here describe it for clients and are not used to validate.
-"""
+"""Output serializers. The input serializers live in annotations/inputs.py, shared with the
+command line and the file readers; they are imported here so the schema names them too."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.inputs import (  # noqa: F401 - input serializers, named here for the views
+    ArticleInputSerializer,
+    AssignmentInputSerializer,
+    EvidenceSerializer,
+    RestoreInputSerializer,
+    ReviewInputSerializer,
+    SplitInputSerializer,
+    VerdictInputSerializer,
+)
 from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
-
-
-class EvidenceSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, help_text="http(s) only")
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    quote = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    stance = serializers.ChoiceField(
-        choices=["supports", "refutes", "context"], required=False, default="context"
-    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -92,7 +89,15 @@ class SentenceSerializer(serializers.ModelSerializer):
     def get_verdict(self, sentence: Sentence) -> dict | None:
         # The reverse one-to-one raises when missing; select_related has already fetched it.
         verdict = getattr(sentence, "verdict", None)
-        return VerdictSerializer(verdict).data if verdict else None
+        if verdict is None:
+            return None
+        # Blind review: a reviewer sees the verdict once they have rated the sentence
+        # (the reviews are prefetched with it, so this costs no query).
+        viewer = self.context["viewer"]
+        reviewed = any(r.reviewer_id == viewer.user.pk for r in sentence.reviews.all())
+        if not viewer.sees_verdict(verdict, reviewed=reviewed):
+            return None
+        return VerdictSerializer(verdict).data
 
 
 class SentenceDetailSerializer(SentenceSerializer):
@@ -123,33 +128,6 @@ class LabelSerializer(serializers.ModelSerializer):
             "requires_evidence",
             "active",
         ]
-
-
-class ReviewInputSerializer(serializers.Serializer):
-    """Documentation of PUT /api/sentences/{id}/review/ (validation: services.review_save)."""
-
-    label = serializers.SlugField(help_text="A label slug from /api/labels/, e.g. 'false'.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    evidence = EvidenceSerializer(many=True, required=False)
-
-
-class VerdictInputSerializer(serializers.Serializer):
-    """Documentation of PUT /api/sentences/{id}/verdict/ (validation: services.verdict_set)."""
-
-    label = serializers.SlugField()
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-
-
-class SplitInputSerializer(serializers.Serializer):
-    at = serializers.IntegerField(
-        help_text="Offset into the article body, strictly inside the sentence."
-    )
-
-
-class RestoreInputSerializer(serializers.Serializer):
-    history = serializers.IntegerField(
-        help_text="The id of one of this sentence's history entries."
-    )
 
 
 class BacklogAgeSerializer(serializers.Serializer):
@@ -325,18 +303,6 @@ class ArticleDetailSerializer(ArticleListSerializer):
         fields = [*ArticleListSerializer.Meta.fields, "body", "checksum", "sentences"]
 
 
-class ArticleInputSerializer(serializers.Serializer):
-    """Documentation of POST /api/articles/ (validation: services.article_input_clean)."""
-
-    title = serializers.CharField(max_length=500)
-    body = serializers.CharField(help_text="Plain text; at most FACTCHECK_MAX_BODY_BYTES bytes.")
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
-    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    published_at = serializers.DateTimeField(required=False, allow_null=True)
-    language = serializers.CharField(required=False, default="en", max_length=16)
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
-
-
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -369,11 +335,3 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "rated",
             "claims",
         ]
-
-
-class AssignmentInputSerializer(serializers.Serializer):
-    """Documentation of POST /api/assignments/ (validation: services.assignment_create)."""
-
-    articles = serializers.ListField(child=serializers.IntegerField(), help_text="Article ids.")
-    reviewers = serializers.ListField(child=serializers.CharField(), help_text="Usernames.")
-    due_date = serializers.DateField(required=False, allow_null=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -13,12 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import dashboard, selectors, services
+from annotations import dashboard, inputs, selectors, services
 from annotations.api import serializers
 from annotations.api.filters import ArticleFilter, AssignmentFilter, SentenceFilter
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
-from annotations.errors import DomainError, InvalidInput, is_id
-from annotations.models import Verdict
+from annotations.errors import DomainError
 from annotations.permissions import Viewer, can_import_articles, viewer_for
 
 # Ids in URLs: digits that fit a 64-bit integer column, so no lookup can overflow.
@@ -71,29 +69,45 @@ class ArticleViewSet(
         },
     )
     def create(self, request: Request) -> Response:
-        result = services.article_import(data=request.data, imported_by=request.user)
+        result = services.article_import(
+            data=inputs.article_input(request.data), imported_by=request.user
+        )
         article = selectors.article_detail(self.viewer).get(pk=result.article.pk)
         return Response(self.get_serializer(article).data, status=status.HTTP_201_CREATED)
 
 
-ETAG_RE = re.compile(r'\s*(?:W/)?(?:"(\d{1,9})"|(\d{1,9}))\s*')
+# An entity tag as RFC 9110 writes it: "3" or W/"3"; a bare 3 is accepted from lax clients.
+ETAG_RE = re.compile(r'\s*(?:W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*|\s*(\d{1,9})\s*')
+# Versions start at 1, so a tag that names no version (e.g. "stale-0") matches nothing.
+NO_VERSION = 0
 
 
 def if_match_version(request: Request) -> int | None:
-    """The version a client expects from its If-Match header ("3", W/"3" or 3), or None."""
+    """The version a client expects from its If-Match header, or None when it sets none.
+
+    A well-formed tag that is not a version (e.g. "stale-0") can match no version, so it
+    answers 412 like a stale one (RFC 9110, 13.1.1); only a malformed header answers 400.
+    """
     raw = request.headers.get("If-Match")
     if raw is None or raw.strip() == "*":
         return None
     match = ETAG_RE.fullmatch(raw)
     if match is None:
-        raise DomainError(f'If-Match {raw[:40]!r} is not a version such as "3".')
-    return int(match.group(1) or match.group(2))
+        raise DomainError(f'If-Match {raw[:40]!r} is not an entity tag such as "3".')
+    tag = match.group(1) if match.group(1) is not None else match.group(2)
+    return int(tag) if tag.isdigit() and len(tag) <= 9 else NO_VERSION
 
 
-def request_object(request: Request) -> dict:
-    if not isinstance(request.data, dict):
-        raise InvalidInput({"non_field_errors": ["Expected a JSON object."]})
-    return request.data
+def if_none_match_any(request: Request) -> bool:
+    """Whether the client sent If-None-Match: * (create only: 412 if one exists already)."""
+    raw = request.headers.get("If-None-Match")
+    if raw is None:
+        return False
+    if raw.strip() != "*":
+        raise DomainError(
+            f"If-None-Match {raw[:40]!r}: only * is supported (create, never replace)."
+        )
+    return True
 
 
 def versioned(data: dict, version: int, status_code: int = status.HTTP_200_OK) -> Response:
@@ -112,6 +126,14 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=False,
     description='The version last seen, e.g. "3"; a stale one answers 412 and changes nothing.',
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    enum=["*"],
+    description="*: create only; 412 (with what is stored) if one exists already.",
 )
 
 
@@ -132,7 +154,7 @@ class SentenceViewSet(
     @extend_schema(
         methods=["PUT"],
         request=serializers.ReviewInputSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, IF_NONE_MATCH],
         responses={
             200: serializers.ReviewSerializer,
             201: serializers.ReviewSerializer,
@@ -159,14 +181,15 @@ class SentenceViewSet(
             if review is None:
                 raise NotFound("You have no review of this sentence.")
             return versioned(serializers.ReviewSerializer(review).data, review.version)
-        data = request_object(request)
+        data = inputs.validated(inputs.ReviewInputSerializer, request.data)
         review = services.review_save(
             sentence=int(pk),
             reviewer=request.user,
-            label=data.get("label"),
-            note=data.get("note"),
-            evidence=data.get("evidence"),
+            label=data["label"],
+            note=data["note"],
+            evidence=data["evidence"],
             expected_version=if_match_version(request),
+            create_only=if_none_match_any(request),
         )
         return versioned(
             serializers.ReviewSerializer(review).data,
@@ -180,7 +203,7 @@ class SentenceViewSet(
     @extend_schema(
         methods=["PUT"],
         request=serializers.VerdictInputSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, IF_NONE_MATCH],
         responses={200: serializers.VerdictSerializer, **CONFLICT},
     )
     @action(detail=True, methods=["get", "put"], url_path="verdict")
@@ -188,21 +211,25 @@ class SentenceViewSet(
         """The final verdict: anyone signed in reads it, editors and admins set it."""
         sentence = self.get_object()
         if request.method == "GET":
-            verdict = (
-                Verdict.objects.select_related("label", "decided_by")
-                .filter(sentence=sentence)
-                .first()
-            )
+            # Joined and prefetched with the sentence (selectors.sentence_list): no query.
+            verdict = getattr(sentence, "verdict", None)
+            reviewed = any(r.reviewer_id == request.user.pk for r in sentence.reviews.all())
+            if not self.viewer.sees_verdict(verdict, reviewed=reviewed):
+                # Blind review; the same answer whether or not there is a verdict.
+                raise NotFound(
+                    "Under blind review the verdict shows once you have rated this sentence."
+                )
             if verdict is None:
                 raise NotFound("This sentence has no verdict yet.")
             return versioned(serializers.VerdictSerializer(verdict).data, verdict.version)
-        data = request_object(request)
+        data = inputs.validated(inputs.VerdictInputSerializer, request.data)
         verdict = services.verdict_set(
             sentence=sentence,
             editor=request.user,
-            label=data.get("label"),
-            rationale=data.get("rationale"),
+            label=data["label"],
+            rationale=data["rationale"],
             expected_version=if_match_version(request),
+            create_only=if_none_match_any(request),
         )
         return versioned(serializers.VerdictSerializer(verdict).data, verdict.version)
 
@@ -221,9 +248,9 @@ class SentenceViewSet(
     @action(detail=True, methods=["post"], url_path="restore")
     def restore(self, request: Request, pk: str) -> Response:
         """Editors: put a review or verdict back as a history entry of this sentence left it."""
-        data = request_object(request)
+        data = inputs.validated(inputs.RestoreInputSerializer, request.data)
         entry = services.history_restore(
-            sentence=int(pk), entry=data.get("history"), editor=request.user
+            sentence=int(pk), entry=data["history"], editor=request.user
         )
         return Response(serializers.HistorySerializer(entry).data)
 
@@ -234,8 +261,8 @@ class SentenceViewSet(
     @action(detail=True, methods=["post"], url_path="split")
     def split(self, request: Request, pk: str) -> Response:
         """Editors: split this sentence at a body offset; both parts return to pending."""
-        data = request_object(request)
-        parts = services.sentence_split(sentence=int(pk), at=data.get("at"), editor=request.user)
+        data = inputs.validated(inputs.SplitInputSerializer, request.data)
+        parts = services.sentence_split(sentence=int(pk), at=data["at"], editor=request.user)
         return self._sentences([part.pk for part in parts])
 
     @extend_schema(
@@ -315,23 +342,12 @@ class AssignmentViewSet(
         responses={201: serializers.AssignmentSerializer(many=True), **CONFLICT},
     )
     def create(self, request: Request) -> Response:
-        data = request_object(request)
-        due_date = data.get("due_date")
-        if due_date not in (None, ""):
-            parsed = parse_date(due_date) if isinstance(due_date, str) else None
-            if parsed is None:
-                raise InvalidInput({"due_date": [f"{due_date!r} is not a date like 2026-12-01."]})
-            due_date = parsed
-        articles, reviewers = data.get("articles"), data.get("reviewers")
-        if not isinstance(articles, list) or not all(is_id(a) for a in articles):
-            raise InvalidInput({"articles": ["Must be a list of article ids."]})
-        if not isinstance(reviewers, list) or not all(isinstance(r, str) for r in reviewers):
-            raise InvalidInput({"reviewers": ["Must be a list of usernames."]})
+        data = inputs.validated(inputs.AssignmentInputSerializer, request.data)
         created = services.assignment_create(
-            article_ids=articles,
-            reviewers=reviewers,
+            article_ids=data["articles"],
+            reviewers=data["reviewers"],
             assigned_by=request.user,
-            due_date=due_date or None,
+            due_date=data["due_date"],
         )
         rows = self.get_queryset().filter(pk__in=[a.pk for a in created])
         return Response(self.get_serializer(rows, many=True).data, status=status.HTTP_201_CREATED)

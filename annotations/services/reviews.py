@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations import permissions
+from annotations import inputs, permissions
 from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, is_id
 from annotations.models import History, Label, Review, Sentence, Verdict
 from annotations.services import summaries
 
-STANCES = ("supports", "refutes", "context")
-EVIDENCE_MAX_ITEMS = 20
-NOTE_MAX = 10_000
-EVIDENCE_LIMITS = {"url": 2000, "title": 500, "quote": 5000}
-_url_validator = URLValidator(schemes=["http", "https"])
+# Input is validated where it enters (annotations/inputs.py); restore.py still imports this name.
+evidence_clean = inputs.evidence_clean
 
 
 def review_snapshot(review: Review) -> dict[str, Any]:
@@ -63,50 +58,6 @@ def _label_resolve(label: Label | str | None) -> Label:
         choices = ", ".join(Label.objects.active().values_list("slug", flat=True))
         raise InvalidInput({"label": [f"label {label!r} does not exist; choose one of {choices}."]})
     return found
-
-
-def evidence_clean(evidence: Any) -> list[dict[str, str]]:
-    if evidence in (None, ""):
-        return []
-    if not isinstance(evidence, list | tuple):
-        raise InvalidInput({"evidence": ["Must be a list of {url, title, quote, stance}."]})
-    if len(evidence) > EVIDENCE_MAX_ITEMS:
-        raise InvalidInput({"evidence": [f"At most {EVIDENCE_MAX_ITEMS} items."]})
-    cleaned = []
-    for number, item in enumerate(evidence, start=1):
-        if isinstance(item, str):  # a bare link is accepted
-            item = {"url": item}
-        if not isinstance(item, Mapping):
-            raise InvalidInput({"evidence": [f"Item {number} must be an object with a url."]})
-        row = {}
-        for key, limit in EVIDENCE_LIMITS.items():
-            value = item.get(key) or ""
-            if not isinstance(value, str):
-                raise InvalidInput({"evidence": [f"Item {number}: {key} must be a string."]})
-            value = value.strip()
-            if len(value) > limit:
-                raise InvalidInput(
-                    {"evidence": [f"Item {number}: {key} is longer than {limit} characters."]}
-                )
-            row[key] = value
-        try:
-            _url_validator(row["url"])
-        except ValidationError:
-            raise InvalidInput(
-                {"evidence": [f"Item {number}: {row['url'][:100]!r} is not an http(s) URL."]}
-            ) from None
-        stance = item.get("stance") or "context"
-        if stance not in STANCES:
-            raise InvalidInput(
-                {
-                    "evidence": [
-                        f"Item {number}: stance {stance!r} must be one of {', '.join(STANCES)}."
-                    ]
-                }
-            )
-        row["stance"] = stance
-        cleaned.append(row)
-    return cleaned
 
 
 def history_add(
@@ -228,21 +179,20 @@ def review_save(
     sentence: Sentence | int,
     reviewer: AbstractBaseUser,
     label: Label | str | None,
-    note: str | None = "",
-    evidence: Any = (),
+    note: str = "",
+    evidence: Sequence[dict[str, str]] = (),
     expected_version: int | None = None,
+    create_only: bool = False,
 ) -> Review:
-    """Create or update `reviewer`'s review of `sentence`; 412 if `expected_version` is stale."""
+    """Create or update `reviewer`'s review of `sentence`.
+
+    Inputs come validated (inputs.ReviewInputSerializer). PreconditionFailed (412) if
+    `expected_version` is stale, or if `create_only` (If-None-Match: *) and a review exists.
+    """
     if not permissions.can_review(reviewer):
         raise Forbidden("You do not have permission to review sentences.")
     resolved = _label_resolve(label)
-    if note is None:
-        note = ""
-    if not isinstance(note, str):
-        raise InvalidInput({"note": ["Must be a string."]})
-    if len(note) > NOTE_MAX:
-        raise InvalidInput({"note": [f"Ensure the note has no more than {NOTE_MAX} characters."]})
-    items = evidence_clean(evidence)
+    items = list(evidence)
     if resolved.requires_evidence and not items:
         raise InvalidInput(
             {"evidence": [f"The label {resolved.slug!r} requires at least one evidence link."]}
@@ -260,6 +210,12 @@ def review_save(
         review = next((r for r in reviews if r.reviewer_id == reviewer.pk), None)
         others = [r for r in reviews if r is not review]
         current_version = review.version if review else None
+        if create_only and review is not None:
+            raise PreconditionFailed(
+                f"You already have a review of this sentence (version {current_version}); "
+                "send If-Match with that version to change it.",
+                current=review_snapshot(review),
+            )
         if expected_version is not None and expected_version != current_version:
             raise PreconditionFailed(
                 f"The review changed since version {expected_version} "
@@ -346,25 +302,31 @@ def verdict_set(
     sentence: Sentence | int,
     editor: AbstractBaseUser,
     label: Label | str | None,
-    rationale: str | None = "",
+    rationale: str = "",
     expected_version: int | None = None,
+    create_only: bool = False,
 ) -> Verdict:
-    """Set or change the final verdict of a sentence (editors and admins only)."""
+    """Set or change the final verdict of a sentence (editors and admins only).
+
+    PreconditionFailed (412) if `expected_version` is stale, or if `create_only`
+    (If-None-Match: *) and a verdict exists: two editors never silently overwrite each other.
+    """
     if not permissions.is_editor(editor):
         raise Forbidden("Only editors may set verdicts.")
     resolved = _label_resolve(label)
-    if rationale is None:
-        rationale = ""
-    if not isinstance(rationale, str):
-        raise InvalidInput({"rationale": ["Must be a string."]})
-    if len(rationale) > NOTE_MAX:
-        raise InvalidInput({"rationale": [f"No more than {NOTE_MAX} characters."]})
     with transaction.atomic():
         locked = _sentence_lock(sentence)
         verdict = (
             Verdict.objects.select_related("label", "decided_by").filter(sentence=locked).first()
         )
         current_version = verdict.version if verdict else None
+        if create_only and verdict is not None:
+            by = verdict.decided_by.get_username() if verdict.decided_by else "consensus"
+            raise PreconditionFailed(
+                f"This sentence already has a verdict ({verdict.label.slug!r}, by {by}); "
+                "reload it and try again.",
+                current=verdict_snapshot(verdict),
+            )
         if expected_version is not None and expected_version != current_version:
             raise PreconditionFailed(
                 f"The verdict changed since version {expected_version}; reload it.",

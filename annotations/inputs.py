@@ -1,0 +1,293 @@
+"""Input contracts: what each write accepts, validated once where the input enters.
+
+The API's views, the command line and the file readers validate with these serializers and hand
+the services typed values (`ArticleInput`, a cleaned evidence list, a date). They are built from
+the shared field types in `fields.py`, so a NUL, a lone surrogate, a date outside the years
+1..9999 in UTC or an integer too wide for its column is refused alike everywhere. The OpenAPI
+schema documents these same classes, so it describes exactly what is accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from rest_framework import serializers
+
+from annotations import fields
+from annotations.errors import InvalidInput, TooLarge
+from annotations.models import Article, Tag
+
+TITLE_MAX = Article._meta.get_field("title").max_length
+SOURCE_MAX = Article._meta.get_field("source").max_length
+URL_MAX = Article._meta.get_field("url").max_length
+TAG_MAX = Tag._meta.get_field("name").max_length
+TAGS_MAX_ITEMS = 50
+NOTE_MAX = 10_000
+EVIDENCE_MAX_ITEMS = 20
+STANCES = ("supports", "refutes", "context")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """The validated data of `data`, or InvalidInput with DRF's {field: [messages]}."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"non_field_errors": ["Expected a JSON object."]})
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise InvalidInput(_flatten(serializer.errors))
+    return serializer.validated_data
+
+
+def _flatten(errors: Any) -> dict[str, list[str]]:
+    """DRF's errors as {field: [messages]}; nested ones say where: "Item 2, url: message"."""
+    if not isinstance(errors, Mapping):
+        return {"non_field_errors": _messages(errors, [])}
+    return {str(name): _messages(value, []) for name, value in errors.items()}
+
+
+def _messages(errors: Any, where: list[str]) -> list[str]:
+    if isinstance(errors, Mapping):
+        found = []
+        for key, value in errors.items():
+            step = f"Item {key + 1}" if isinstance(key, int) else str(key)
+            found += _messages(value, [*where, step])
+        return found
+    if isinstance(errors, list) and not all(isinstance(e, str) for e in errors):
+        found = []
+        for number, value in enumerate(errors, start=1):
+            if value:
+                found += _messages(value, [*where, f"Item {number}"])
+        return found
+    prefix = f"{', '.join(where)}: " if where else ""
+    items = errors if isinstance(errors, list) else [errors]
+    return [f"{prefix}{message}" for message in items]
+
+
+# --- Evidence, reviews and verdicts -------------------------------------------------------
+class EvidenceSerializer(serializers.Serializer):
+    url = fields.TextField(max_length=2000, help_text="An http(s) link to the source.")
+    title = fields.TextField(max_length=500, required=False, allow_blank=True, default="")
+    quote = fields.TextField(max_length=5000, required=False, allow_blank=True, default="")
+    stance = serializers.ChoiceField(choices=STANCES, required=False, default="context")
+
+    def validate_url(self, value: str) -> str:
+        return _http_url(value)
+
+
+class EvidenceListField(serializers.ListField):
+    child = EvidenceSerializer()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("max_length", EVIDENCE_MAX_ITEMS)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[dict[str, str]]:
+        if data is None:
+            return []
+        return [dict(item) for item in super().to_internal_value(data)]
+
+
+def evidence_clean(value: Any) -> list[dict[str, str]]:
+    """A list of evidence items as stored: [{url, title, quote, stance}], or InvalidInput."""
+    return validated(_EvidenceHolder, {"evidence": value})["evidence"]
+
+
+class _EvidenceHolder(serializers.Serializer):
+    evidence = EvidenceListField(allow_null=True)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """PUT /api/sentences/{id}/review/."""
+
+    # The service looks the label up and lists the choices when it is missing or unknown.
+    label = fields.TextField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        max_length=50,
+        help_text="A label slug from /api/labels/, e.g. 'false'.",
+    )
+    note = fields.TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX, default=""
+    )
+    evidence = EvidenceListField(allow_null=True)
+
+    def validate_note(self, value: str | None) -> str:
+        return value or ""
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    """PUT /api/sentences/{id}/verdict/."""
+
+    label = fields.TextField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        max_length=50,
+        help_text="A label slug from /api/labels/.",
+    )
+    rationale = fields.TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX, default=""
+    )
+
+    def validate_rationale(self, value: str | None) -> str:
+        return value or ""
+
+
+class SplitInputSerializer(serializers.Serializer):
+    at = serializers.IntegerField(
+        min_value=1,
+        max_value=fields.MAX_INT32,
+        help_text="Offset into the article body (code points), strictly inside the sentence.",
+    )
+
+
+class RestoreInputSerializer(serializers.Serializer):
+    history = fields.IdField(help_text="The id of one of this sentence's history entries.")
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    """POST /api/assignments/."""
+
+    articles = serializers.ListField(
+        child=fields.IdField(), min_length=1, max_length=1000, help_text="Article ids."
+    )
+    reviewers = serializers.ListField(
+        child=fields.TextField(max_length=150), min_length=1, max_length=200, help_text="Usernames."
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_due_date(self, value: date | None) -> date | None:
+        if value is not None:
+            try:
+                fields.date_in_range(value, days_after=1)
+            except ValueError as exc:
+                raise serializers.ValidationError(str(exc)) from None
+        return value
+
+
+# --- Articles -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ArticleInput:
+    """Validated fields of one article to import."""
+
+    title: str
+    body: str
+    source: str = ""
+    url: str = ""
+    published_at: datetime | None = None
+    language: str = "en"
+    tags: tuple[str, ...] = ()
+    checksum: str = field(default="", compare=False)
+
+
+def body_checksum(body: str) -> str:
+    """sha256 of the body with Unicode and whitespace normalised.
+
+    A story scraped twice often differs only in line endings or spacing; it is still a duplicate.
+    """
+    normalised = " ".join(unicodedata.normalize("NFC", body).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+REQUIRED = {
+    key: "This field is required and may not be blank." for key in ("required", "blank", "null")
+}
+
+
+def _http_url(value: str) -> str:
+    try:
+        _url_validator(value)
+    except DjangoValidationError:
+        raise serializers.ValidationError(f"{value[:100]!r} is not an http(s) URL.") from None
+    return value
+
+
+class ArticleInputSerializer(serializers.Serializer):
+    """POST /api/articles/, and every article record read from a file."""
+
+    title = fields.TextField(max_length=TITLE_MAX, error_messages=REQUIRED)
+    body = fields.TextField(
+        error_messages=REQUIRED,
+        trim_whitespace=False,
+        help_text="Plain text, stored exactly as given; at most FACTCHECK_MAX_BODY_BYTES bytes.",
+    )
+    url = fields.TextField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=URL_MAX,
+        default="",
+        help_text="An http(s) URL.",
+    )
+    source = fields.TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=SOURCE_MAX, default=""
+    )
+    published_at = fields.DateTimeField(required=False, allow_null=True, default=None)
+    language = fields.TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=16, default="en"
+    )
+    tags = serializers.ListField(
+        child=fields.TextField(max_length=TAG_MAX, allow_blank=True),
+        required=False,
+        allow_null=True,
+        max_length=TAGS_MAX_ITEMS,
+        default=list,
+        help_text="Tag names; stored in lower case.",
+    )
+
+    def validate_body(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(REQUIRED["blank"])
+        size = len(value.encode("utf-8", "surrogatepass"))
+        limit = settings.FACTCHECK_MAX_BODY_BYTES
+        if size > limit:
+            raise TooLarge(
+                f"The body is {size:,} bytes; the limit is {limit:,} bytes.", field="body"
+            )
+        return value
+
+    def validate_url(self, value: str | None) -> str:
+        return _http_url(value) if value else ""
+
+    def validate_source(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_language(self, value: str | None) -> str:
+        value = value or "en"
+        if not LANGUAGE_RE.match(value):
+            raise serializers.ValidationError(
+                f"{value!r} is not a language code such as 'en' or 'pt-BR'."
+            )
+        return value
+
+    def validate_tags(self, value: list[str] | None) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.strip().lower() for t in value or () if t.strip()))
+
+    def to_input(self) -> ArticleInput:
+        data = self.validated_data
+        return ArticleInput(**data, checksum=body_checksum(data["body"]))
+
+
+def article_input(data: Any) -> ArticleInput:
+    """Validate raw article fields (JSON, a file record); raise InvalidInput or TooLarge."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"non_field_errors": ["Expected an object with title and body."]})
+    serializer = ArticleInputSerializer(data=data)
+    if not serializer.is_valid():
+        raise InvalidInput(_flatten(serializer.errors))
+    return serializer.to_input()
