@@ -141,6 +141,22 @@ class DateTimeField(serializers.DateTimeField):
             raise serializers.ValidationError(str(exc), code="out_of_range") from None
 
 
+class DateField(serializers.DateField):
+    """An ISO 8601 day, far enough from the end of the calendar to add a day to it."""
+
+    default_error_messages = {"unparsed": "{value} is not a date like 2026-12-01."}
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        try:
+            parsed = super().to_internal_value(value)
+        except serializers.ValidationError:
+            self.fail("unparsed", value=repr(value)[:60])
+        try:
+            return date_in_range(parsed, days_after=1)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc), code="out_of_range") from None
+
+
 class IdField(serializers.IntegerField):
     """A database id: a positive whole number that fits a 64-bit column."""
 

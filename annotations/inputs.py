@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -164,20 +164,28 @@ class AssignmentInputSerializer(serializers.Serializer):
     """POST /api/assignments/."""
 
     articles = serializers.ListField(
-        child=fields.IdField(), min_length=1, max_length=1000, help_text="Article ids."
+        child=fields.IdField(),
+        min_length=1,
+        max_length=1000,
+        help_text="Article ids.",
+        error_messages={
+            "min_length": "Name at least one article.",
+            "not_a_list": "Must be a list of article ids.",
+            "empty": "Name at least one article.",
+        },
     )
     reviewers = serializers.ListField(
-        child=fields.TextField(max_length=150), min_length=1, max_length=200, help_text="Usernames."
+        child=fields.TextField(max_length=150),
+        min_length=1,
+        max_length=200,
+        help_text="Usernames.",
+        error_messages={
+            "min_length": "Name at least one reviewer.",
+            "not_a_list": "Must be a list of usernames.",
+            "empty": "Name at least one reviewer.",
+        },
     )
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def validate_due_date(self, value: date | None) -> date | None:
-        if value is not None:
-            try:
-                fields.date_in_range(value, days_after=1)
-            except ValueError as exc:
-                raise serializers.ValidationError(str(exc)) from None
-        return value
+    due_date = fields.DateField(required=False, allow_null=True, default=None)
 
 
 # --- Articles -----------------------------------------------------------------------------

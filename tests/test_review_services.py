@@ -11,6 +11,8 @@ from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
 
+EVIDENCE_X = {"url": "https://example.org/x", "title": "", "quote": "", "stance": "context"}
+
 
 @pytest.fixture
 def sentence():
@@ -158,9 +160,7 @@ def test_reviewers_cannot_set_verdicts(sentence, reviewer):
 def test_a_review_changed_after_the_verdict_flags_it_for_the_editor(sentence, reviewer, editor):
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
     verdict = services.verdict_set(sentence=sentence, editor=editor, label="accurate")
-    services.review_save(
-        sentence=sentence, reviewer=reviewer, label="false", evidence=["https://example.org/x"]
-    )
+    services.review_save(sentence=sentence, reviewer=reviewer, label="false", evidence=[EVIDENCE_X])
     verdict.refresh_from_db()
     assert verdict.needs_attention
     assert verdict.label.slug == "accurate"

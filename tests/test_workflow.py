@@ -171,7 +171,7 @@ def test_blind_review_hides_others_until_the_viewer_has_reviewed(
         reviewer=reviewer2,
         label="false",
         note="secret",
-        evidence=["https://example.org/a"],
+        evidence=[{"url": "https://example.org/a", "title": "", "quote": "", "stance": "context"}],
     )
     url = f"/api/sentences/{sentence.pk}/"
 

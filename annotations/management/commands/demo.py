@@ -94,7 +94,14 @@ class Command(BaseCommand):
                 # Mostly agree, sometimes dispute; evidence where the label requires it.
                 second = first if rng.random() < 0.7 else rng.choice(labels)
                 evidence = (
-                    [{"url": "https://example.org/source", "title": "Source", "stance": "refutes"}]
+                    [
+                        {
+                            "url": "https://example.org/source",
+                            "title": "Source",
+                            "quote": "",
+                            "stance": "refutes",
+                        }
+                    ]
                     if second.requires_evidence
                     else []
                 )
