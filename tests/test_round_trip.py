@@ -33,11 +33,12 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def import_articles(*paths: Path) -> tuple[str, str]:
+def import_articles(*paths: Path, user: str | None = None) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
+    options = ["--user", user] if user else []
     # Failures exit with status 1 (a CommandError) and are listed on stderr, read by the tests.
     with contextlib.suppress(CommandError):
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err)
+        call_command("import_articles", *map(str, paths), *options, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -78,8 +79,11 @@ def test_export_import_export_gives_identical_records(tmp_path, format):
     reviews, verdicts = Review.objects.count(), Verdict.objects.count()
 
     empty_database()
-    get_user_model().objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).delete()
-    out, err = import_articles(tmp_path / f"before.{format}")
+    # The accounts stay: a restore never creates any. The demo's superuser restores.
+    assert set(get_user_model().objects.values_list("username", flat=True)) == {
+        username for username, _, _ in DEMO_USERS
+    }
+    out, err = import_articles(tmp_path / f"before.{format}", user="admin")
 
     assert err == ""
     assert out.strip().endswith(f"created {articles}, skipped 0, failed 0")
@@ -88,8 +92,8 @@ def test_export_import_export_gives_identical_records(tmp_path, format):
     assert (Review.objects.count(), Verdict.objects.count()) == (reviews, verdicts)
 
 
-def test_restored_reviews_and_verdicts_are_in_the_history_without_an_actor(
-    tmp_path, reviewer, editor
+def test_restored_reviews_and_verdicts_are_in_the_history_with_the_superuser_as_actor(
+    tmp_path, reviewer, editor, superuser
 ):
     article = article_create(sentences=2)
     first = article.sentences.get(index=0)
@@ -99,7 +103,7 @@ def test_restored_reviews_and_verdicts_are_in_the_history_without_an_actor(
     export(path)
     empty_database()
 
-    import_articles(path)
+    import_articles(path, user="root")
 
     review, verdict = Review.objects.get(), Verdict.objects.get()
     history = list(History.objects.order_by("entity").values("entity", "entity_id", "action"))
@@ -107,7 +111,7 @@ def test_restored_reviews_and_verdicts_are_in_the_history_without_an_actor(
         {"entity": "review", "entity_id": review.pk, "action": "create"},
         {"entity": "verdict", "entity_id": verdict.pk, "action": "create"},
     ]
-    assert set(History.objects.values_list("actor", flat=True)) == {None}
+    assert set(History.objects.values_list("actor", flat=True)) == {superuser.pk}
     assert History.objects.get(entity="review").after == {
         **services.review_snapshot(review),
         "restored_from_export": True,
@@ -116,7 +120,7 @@ def test_restored_reviews_and_verdicts_are_in_the_history_without_an_actor(
     assert (review.reviewer, verdict.decided_by) == (reviewer, editor)
 
 
-def test_missing_reviewers_are_created_inactive_without_a_password(tmp_path, reviewer):
+def test_missing_reviewers_are_refused_never_created(tmp_path, reviewer, superuser):
     article = article_create(sentences=1)
     services.review_save(sentence=article.sentences.get(), reviewer=reviewer, label="accurate")
     path = tmp_path / "a.jsonl"
@@ -124,12 +128,14 @@ def test_missing_reviewers_are_created_inactive_without_a_password(tmp_path, rev
     empty_database()
     reviewer.delete()
 
-    import_articles(path)
+    _, err = import_articles(path, user="root")
 
-    restored = Review.objects.get().reviewer
-    assert restored.username == "rita"
-    assert not restored.is_active and not restored.has_usable_password()
-    assert list(restored.groups.values_list("name", flat=True)) == ["reviewer"]
+    assert err.strip() == (
+        f"failed {path}:1: sentence 0: review by rita: reviewer 'rita' does not exist; "
+        "restoring never creates accounts: create it first, or remove its work from the file."
+    )
+    assert not get_user_model().objects.filter(username="rita").exists()
+    assert not Article.objects.exists()
 
 
 def test_an_article_already_there_is_skipped_as_a_duplicate(tmp_path):
@@ -165,27 +171,27 @@ def test_offsets_that_do_not_match_the_body_fail_that_article_only(tmp_path):
     assert broken.title not in set(Article.objects.values_list("title", flat=True))
 
 
-def test_an_unknown_label_fails_the_article_with_the_choices(tmp_path, reviewer):
+def test_an_unknown_label_fails_the_article_with_the_choices(tmp_path, reviewer, superuser):
     article = article_create(sentences=1)
     services.review_save(sentence=article.sentences.get(), reviewer=reviewer, label="accurate")
     records = export(tmp_path / "a.jsonl")
     empty_database()
     records[0]["reviews"][0]["label"] = "flase"
 
-    _, err = import_articles(write_jsonl(tmp_path / "b.jsonl", records))
+    _, err = import_articles(write_jsonl(tmp_path / "b.jsonl", records), user="root")
 
     assert "sentence 0: review by rita: label 'flase' does not exist; choose one of " in err
     assert not Article.objects.exists()
 
 
-def test_a_filtered_export_is_not_restored_as_an_article_with_holes(tmp_path, reviewer):
+def test_a_filtered_export_is_not_restored_as_an_article_with_holes(tmp_path, reviewer, superuser):
     article = article_create(sentences=3)
     services.review_save(sentence=article.sentences.get(index=1), reviewer=reviewer, label="mixed")
     path = tmp_path / "a.jsonl"
     assert len(export(path, "--status=in_review")) == 1
     empty_database()
 
-    _, err = import_articles(path)
+    _, err = import_articles(path, user="root")
 
     assert "is in no sentence: the records do not hold every sentence" in err
     assert not Article.objects.exists()

@@ -1,27 +1,38 @@
 """Restoring articles from an export (annotations/exports.py): export -> import round trips.
 
 An exported article is recreated exactly, not re-imported: the same body and metadata, the same
-sentences (offsets, paragraphs, kinds, statuses; never re-segmented), and the same reviews and
-verdicts with their versions and timestamps. Only database ids, and the article's own import
-time and importer, are new.
+sentences (offsets, paragraphs, kinds; never re-segmented), and the same reviews and verdicts
+with their versions and timestamps. Only database ids, and the article's own import time and
+importer, are new.
+
+Nothing in the records is taken on trust:
+
+* Reviews and verdicts are restored by a superuser only (`imported_by`); anyone else's restore
+  of records that carry them fails whole, rather than creating the bare article, which would
+  then make the superuser's later restore of the same export a duplicate.
+* Users are looked up, never created: a reviewer must be an active account that may review, a
+  verdict's `decided_by` an active editor or superuser (or null for a consensus of reviewers).
+* Indexes must number the sentences 0..n-1 in the order of the text, paragraphs may not
+  decrease along it, and every sentence is exactly `body[start:end]`, with no overlap or hole.
+* Derived values are recomputed: statuses (services.reviews.status_for), the consensus flag
+  (a verdict nobody decided is a consensus), the attention flag (see `_needs_attention`) and
+  the review and article summaries.
+
+Every check runs before the transaction that writes, so a refused article leaves no row behind.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from annotations.errors import InvalidInput
+from annotations import permissions, restore_input
+from annotations.errors import Forbidden, InvalidInput
 from annotations.models import Article, History, Label, Review, Sentence, Verdict
 from annotations.services import summaries
 from annotations.services.articles import (
@@ -33,7 +44,7 @@ from annotations.services.articles import (
     duplicate_on_conflict,
     tags_attach,
 )
-from annotations.services.reviews import evidence_clean, review_snapshot, verdict_snapshot
+from annotations.services.reviews import review_snapshot, status_for, verdict_snapshot
 
 # Characters that may lie between sentences: whitespace and the invisible ones the segmenter
 # never puts in a sentence (see segmentation.py).
@@ -51,50 +62,7 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _integer(data: Mapping[str, Any], key: str, where: str, *, minimum: int = 0) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _fail(where, f"{key} must be a whole number of at least {minimum}, not {value!r}.")
-    return value
-
-
-def _text(data: Mapping[str, Any], key: str, where: str) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise _fail(where, f"{key} must be a string, not {type(value).__name__}.")
-    return value
-
-
-def _boolean(data: Mapping[str, Any], key: str, where: str) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        raise _fail(where, f"{key} must be true or false, not {value!r}.")
-    return value
-
-
-def _choice(data: Mapping[str, Any], key: str, where: str, choices: list[str]) -> str:
-    value = data.get(key)
-    if value not in choices:
-        raise _fail(where, f"{key} {value!r} is not one of {', '.join(choices)}.")
-    return value
-
-
-def _timestamp(data: Mapping[str, Any], key: str, where: str) -> datetime:
-    value = data.get(key)
-    parsed = None
-    if isinstance(value, str):
-        try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise _fail(where, f"{key} {value!r} is not an ISO 8601 date-time.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    return parsed
-
-
-def _label(slug: Any, labels: dict[str, Label], where: str) -> Label:
+def _label(slug: str, labels: dict[str, Label], where: str) -> Label:
     # Retired labels are accepted: the reviews that used them are history worth keeping.
     if slug not in labels:
         raise _fail(
@@ -103,65 +71,92 @@ def _label(slug: Any, labels: dict[str, Label], where: str) -> Label:
     return labels[slug]
 
 
-def _username(value: Any, where: str, *, key: str) -> str:
-    User = get_user_model()
-    field = User._meta.get_field(User.USERNAME_FIELD)
-    if not isinstance(value, str) or not value:
-        raise _fail(where, f"{key} must be a username, not {value!r}.")
-    try:
-        field.run_validators(value)
-        if field.max_length and len(value) > field.max_length:
-            raise ValidationError(f"longer than {field.max_length} characters")
-    except ValidationError as exc:
-        raise _fail(where, f"{key} {value!r} is not a valid username: {' '.join(exc)}") from None
-    return value
+def _may_restore_work(user: AbstractBaseUser | None) -> None:
+    """Raise Forbidden unless `user` is an active superuser: the one who vouches for the work."""
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return
+    if user is None or not user.is_authenticated:
+        who = "no importer was named (on the command line: --user NAME)"
+    else:
+        who = f"{user.get_username()!r} is not one"
+    raise Forbidden(
+        f"restoring reviews and verdicts needs a superuser, and {who}; import the articles "
+        "without them or ask an admin."
+    )
 
 
-def _users(usernames: set[str]) -> dict[str, AbstractBaseUser]:
-    """Users by username; a missing one is created inactive, without a password, as a reviewer.
-
-    The work they did is kept and attributed; an admin activates them if they come back.
-    """
-    User = get_user_model()
-    lookup = {f"{User.USERNAME_FIELD}__in": usernames}
-    found = {user.get_username(): user for user in User.objects.filter(**lookup)}
-    missing = sorted(usernames - found.keys())
-    if missing:
-        group = Group.objects.get(name="reviewer")
-        for username in missing:
-            user = User(**{User.USERNAME_FIELD: username}, is_active=False)
-            user.set_unusable_password()
-            user.save()
-            user.groups.add(group)
-            found[username] = user
-    return found
+def _user(
+    username: str, found: dict[str, AbstractBaseUser], where: str, *, role: str
+) -> AbstractBaseUser:
+    """The account named in a review (role "reviewer") or a verdict (role "decided_by")."""
+    user = found.get(username)
+    if user is None:
+        raise _fail(
+            where,
+            f"{role} {username!r} does not exist; restoring never creates accounts: create "
+            "it first, or remove its work from the file.",
+        )
+    if not user.is_active:
+        raise _fail(
+            where,
+            f"{role} {username!r} is an inactive account; reactivate it to restore its work.",
+        )
+    if role == "reviewer" and not permissions.can_review(user):
+        raise _fail(
+            where, f"reviewer {username!r} may not review sentences, so the review is not theirs."
+        )
+    if role == "decided_by" and not permissions.is_editor(user):
+        raise _fail(
+            where,
+            f"decided_by {username!r} is not an editor, so the verdict is not theirs; name an "
+            "editor or a superuser, or null for a consensus of reviewers.",
+        )
+    return user
 
 
 def _sentence(data: Mapping[str, Any], body: str) -> Sentence:
-    where = f"sentence {data.get('index')!r}"
-    index = _integer(data, "index", where)
-    where = f"sentence {index}"
-    start, end = _integer(data, "start", where), _integer(data, "end", where, minimum=1)
-    text = _text(data, "text", where)
-    if not text or end <= start:
-        raise _fail(where, f"is empty (start {start}, end {end}).")
+    index, start, end, text = data["index"], data["start"], data["end"], data["text"]
     if body[start:end] != text:
         raise _fail(
-            where,
+            f"sentence {index}",
             f"body[{start}:{end}] is {body[start:end][:80]!r}, not the exported text "
             f"{text[:80]!r}; the body or the offsets were changed.",
         )
     sentence = Sentence(
         index=index,
-        paragraph=_integer(data, "paragraph", where),
+        paragraph=data["paragraph"],
         start=start,
         end=end,
         text=text,
-        kind=_choice(data, "kind", where, Sentence.Kind.values),
-        status=_choice(data, "status", where, Sentence.Status.values),
+        kind=data["kind"],
     )
-    sentence.updated_at = _timestamp(data, "updated_at", where)
+    sentence.updated_at = data["updated_at"]
     return sentence
+
+
+def _check_order(sentences: list[Sentence]) -> None:
+    """Indexes are 0..n-1 in the order of the text, and paragraphs never go back.
+
+    The workspace shows sentences by index: swapped indexes would show the text out of order.
+    Call after _check_complete (no overlaps), so the order by start is the order of the text.
+    """
+    ordered = sorted(sentences, key=lambda s: s.start)
+    previous = None
+    for position, sentence in enumerate(ordered):
+        if sentence.index != position:
+            raise _fail(
+                f"sentence {sentence.index}",
+                f"is sentence {position} of the text (it starts at {sentence.start}); indexes "
+                f"must number the sentences 0 to {len(ordered) - 1} in the order of the text.",
+            )
+        if previous is not None and sentence.paragraph < previous.paragraph:
+            raise _fail(
+                f"sentence {sentence.index}",
+                f"is in paragraph {sentence.paragraph}, after sentence {previous.index} in "
+                f"paragraph {previous.paragraph}; paragraph numbers may not decrease along "
+                "the text.",
+            )
+        previous = sentence
 
 
 def _check_complete(sentences: list[Sentence], body: str) -> None:
@@ -199,36 +194,71 @@ def _bulk_create_keeping_times(model: type, items: list[Any], fields: tuple[str,
 
 # (position of its sentence in the records, an unsaved review or verdict)
 _Pending = tuple[int, Review | Verdict]
-# (review or verdict, the attribute naming a user, the username)
-_UserRef = tuple[Review | Verdict, str, str]
 
 
-def _review(data: Mapping[str, Any], where: str, labels: dict[str, Label]) -> tuple[Review, str]:
-    reviewer = _username(data.get("reviewer"), f"{where}: review", key="reviewer")
-    here = f"{where}: review by {reviewer}"
-    try:
-        evidence = evidence_clean(data.get("evidence"))
-    except InvalidInput as exc:
-        raise _fail(here, str(exc)) from None
-    review = Review(
-        label=_label(data.get("label"), labels, here),
-        note=_text(data, "note", here),
-        evidence=evidence,
-        version=_integer(data, "version", here, minimum=1),
-    )
-    review.created_at, review.updated_at = (_timestamp(data, k, here) for k in _TIMES)
-    return review, reviewer
+def _needs_attention(verdict: Verdict, reviews: list[Review], *, flagged: bool) -> bool:
+    """Whether an editor should look at the verdict again, as the services would have it.
+
+    Kept when the export says so (a review withdrawn after the verdict leaves no other trace);
+    set when a review changed after the verdict's last change, or when a consensus verdict is
+    not what FACTCHECK_CONSENSUS_REVIEWERS agreeing reviews make (nobody decided it otherwise).
+    """
+    if flagged or any(review.updated_at > verdict.updated_at for review in reviews):
+        return True
+    if verdict.decided_by is None:
+        needed = settings.FACTCHECK_CONSENSUS_REVIEWERS
+        agreed = (
+            bool(needed)
+            and len(reviews) >= needed
+            and all(review.label_id == verdict.label_id for review in reviews)
+        )
+        return not agreed
+    return False
 
 
-def _verdict(data: Mapping[str, Any], here: str, labels: dict[str, Label]) -> Verdict:
+def _reviews(
+    items: list[dict[str, Any]],
+    where: str,
+    labels: dict[str, Label],
+    users: dict[str, AbstractBaseUser],
+) -> list[Review]:
+    reviews, reviewers = [], set()
+    for item in items:
+        here = f"{where}: review by {item['reviewer']}"
+        if item["reviewer"] in reviewers:
+            raise _fail(here, "appears twice; a reviewer has one review of a sentence.")
+        reviewers.add(item["reviewer"])
+        review = Review(
+            reviewer=_user(item["reviewer"], users, here, role="reviewer"),
+            label=_label(item["label"], labels, here),
+            note=item["note"],
+            evidence=item["evidence"],
+            version=item["version"],
+        )
+        review.created_at, review.updated_at = item["created_at"], item["updated_at"]
+        reviews.append(review)
+    return reviews
+
+
+def _verdict(
+    data: dict[str, Any],
+    where: str,
+    labels: dict[str, Label],
+    users: dict[str, AbstractBaseUser],
+    reviews: list[Review],
+) -> Verdict:
+    here = f"{where}: verdict"
+    decided_by = data["decided_by"]
     verdict = Verdict(
-        label=_label(data.get("label"), labels, here),
-        rationale=_text(data, "rationale", here),
-        is_consensus=_boolean(data, "is_consensus", here),
-        needs_attention=_boolean(data, "needs_attention", here),
-        version=_integer(data, "version", here, minimum=1),
+        label=_label(data["label"], labels, here),
+        rationale=data["rationale"],
+        decided_by=_user(decided_by, users, here, role="decided_by") if decided_by else None,
+        version=data["version"],
     )
-    verdict.created_at, verdict.updated_at = (_timestamp(data, k, here) for k in _TIMES)
+    # A verdict nobody decided was set by the reviewers' consensus; one an editor decided is not.
+    verdict.is_consensus = verdict.decided_by is None
+    verdict.created_at, verdict.updated_at = data["created_at"], data["updated_at"]
+    verdict.needs_attention = _needs_attention(verdict, reviews, flagged=data["needs_attention"])
     return verdict
 
 
@@ -238,7 +268,10 @@ def article_restore(
     imported_by: AbstractBaseUser | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Recreate one exported article from its records; raise Duplicate or InvalidInput."""
+    """Recreate one exported article from its records; raise Duplicate, Forbidden or InvalidInput.
+
+    Records that carry reviews or verdicts need `imported_by` to be an active superuser.
+    """
     if not records:
         raise _fail("records", "An article needs at least one record.")
     first = _mapping(records[0].get("article"), "article")
@@ -248,48 +281,56 @@ def article_restore(
             f"the first record of article {first.get('id')!r} has no body; an export carries it "
             "in the first record of each article, so the records start in the middle.",
         )
+    if any(isinstance(r, Mapping) and restore_input.carries_work(r) for r in records):
+        _may_restore_work(imported_by)
     fields = article_input_clean(first)  # the same rules as any import
     article_duplicate_check(fields.checksum)
+    cleaned = [
+        restore_input.record_clean(record, position=position)
+        for position, record in enumerate(records)
+    ]
 
-    labels = {label.slug: label for label in Label.objects.all()}
     sentences: list[Sentence] = []
-    reviews: list[_Pending] = []
-    verdicts: list[_Pending] = []
-    users: list[_UserRef] = []
     indexes: set[int] = set()
-    for position, record in enumerate(records):
-        sentence = _sentence(_mapping(record.get("sentence"), "sentence"), fields.body)
-        where = f"sentence {sentence.index}"
+    for data in cleaned:
+        sentence = _sentence(data["sentence"], fields.body)
         if sentence.index in indexes:
-            raise _fail(where, "appears twice.")
+            raise _fail(f"sentence {sentence.index}", "appears twice.")
         indexes.add(sentence.index)
         sentences.append(sentence)
-
-        items = record.get("reviews") or []
-        if not isinstance(items, list):
-            raise _fail(where, "reviews must be a list.")
-        reviewers: set[str] = set()
-        for item in items:
-            review, reviewer = _review(_mapping(item, f"{where}: review"), where, labels)
-            if reviewer in reviewers:
-                raise _fail(f"{where}: review by {reviewer}", "appears twice.")
-            reviewers.add(reviewer)
-            reviews.append((position, review))
-            users.append((review, "reviewer", reviewer))
-
-        if record.get("verdict") is not None:
-            here = f"{where}: verdict"
-            data = _mapping(record["verdict"], here)
-            verdict = _verdict(data, here, labels)
-            verdicts.append((position, verdict))
-            if data.get("decided_by") is not None:
-                users.append(
-                    (verdict, "decided_by", _username(data["decided_by"], here, key="decided_by"))
-                )
     _check_complete(sentences, fields.body)
+    _check_order(sentences)
+
+    labels = {label.slug: label for label in Label.objects.all()}
+    User = get_user_model()
+    usernames = {item["reviewer"] for data in cleaned for item in data["reviews"]} | {
+        data["verdict"]["decided_by"]
+        for data in cleaned
+        if data["verdict"] and data["verdict"]["decided_by"]
+    }
+    users = {
+        user.get_username(): user
+        for user in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames})
+    }
+    reviews: list[_Pending] = []
+    verdicts: list[_Pending] = []
+    for position, (data, sentence) in enumerate(zip(cleaned, sentences, strict=True)):
+        where = f"sentence {sentence.index}"
+        mine = _reviews(data["reviews"], where, labels, users)
+        verdict = None
+        if data["verdict"]:
+            verdict = _verdict(data["verdict"], where, labels, users, mine)
+            verdicts.append((position, verdict))
+        reviews += [(position, review) for review in mine]
+        # Derived, never read from the file: a stored "pending" beside a verdict would make
+        # the next agreeing review create a second verdict.
+        sentence.status = status_for([r.label_id for r in mine], verdict is not None)
+        rows = [(r.reviewer.pk, r.label_id, r.updated_at) for r in mine]
+        for key, value in summaries.review_fields(rows).items():
+            setattr(sentence, key, value)
 
     with duplicate_on_conflict(fields.checksum), transaction.atomic():
-        article = _write(fields, imported_by, sentences, reviews, verdicts, users)
+        article = _write(fields, imported_by, sentences, reviews, verdicts)
         if dry_run:
             transaction.set_rollback(True)
     return ImportResult(article=article, created=not dry_run, sentence_count=len(sentences))
@@ -301,26 +342,16 @@ def _write(
     sentences: list[Sentence],
     reviews: list[_Pending],
     verdicts: list[_Pending],
-    users: list[_UserRef],
 ) -> Article:
     article = article_new(fields, imported_by)
     article.save(force_insert=True)
     tags_attach(article, fields.tags)
 
-    by_name = _users({username for _, _, username in users})
-    for item, attribute, username in users:
-        setattr(item, attribute, by_name[username])
-    rows: defaultdict[int, list[summaries.ReviewRow]] = defaultdict(list)
-    for position, review in reviews:
-        rows[position].append((review.reviewer.pk, review.label_id, review.updated_at))
-    for position, sentence in enumerate(sentences):
+    for sentence in sentences:
         sentence.article = article
-        for key, value in summaries.review_fields(rows[position]).items():
-            setattr(sentence, key, value)
     _bulk_create_keeping_times(Sentence, sentences, ("updated_at",))
     for position, item in [*reviews, *verdicts]:
         item.sentence = sentences[position]
-    for _, item in [*reviews, *verdicts]:
         item.article = article
     history = []
     for model, rows, entity, snapshot in (
@@ -336,7 +367,8 @@ def _write(
                 entity=entity,
                 entity_id=item.pk,
                 action=History.Action.CREATE,
-                actor=None,  # nobody made it here: it came from an export
+                # The superuser who restored it vouches for it; the snapshot names its author.
+                actor=imported_by,
                 before=None,
                 after={**snapshot(item), "restored_from_export": True},
             )

@@ -5,22 +5,30 @@ from __future__ import annotations
 import sys
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from annotations import readers, services
+from annotations import permissions, readers, services
+from annotations.fields import text_error
 
 
 class Command(BaseCommand):
     help = (
         "Import articles from .txt, .json (object or list), .jsonl and .html files; folders are "
-        "read recursively. Prints a summary; exits with status 1 when any record failed."
+        "read recursively. Records of an export are restored with their sentences; their "
+        "reviews and verdicts only with --user naming an active superuser. Prints a summary; "
+        "exits with status 1 when any record failed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--title", help="Title for .txt/.html files (default: first line).")
-        parser.add_argument("--user", help="Username recorded as the importer.")
+        parser.add_argument(
+            "--user",
+            help="Username recorded as the importer: an active editor or superuser. Restoring "
+            "an export's reviews and verdicts needs a superuser.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and segment, write nothing."
         )
@@ -28,11 +36,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, paths: list[str], title: str | None, user: str | None, dry_run: bool, **options
     ) -> None:
-        importer = None
-        if user:
-            importer = get_user_model().objects.filter(username=user).first()
-            if importer is None:
-                raise CommandError(f"user {user!r} does not exist")
+        importer = self._importer(user) if user is not None else None
 
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         summary = services.records_import(
@@ -58,3 +62,20 @@ class Command(BaseCommand):
                 "records failed (see above)",
                 returncode=1,
             )
+
+    def _importer(self, username: str) -> AbstractBaseUser:
+        """The user named by --user: an active account that may import articles."""
+        User = get_user_model()
+        # A name from the shell may hold undecodable bytes (lone surrogates): never looked up.
+        if text_error(username) or not username:
+            raise CommandError(f"user {username!r} is not a valid username")
+        importer = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        if importer is None:
+            raise CommandError(f"user {username!r} does not exist")
+        if not importer.is_active:
+            raise CommandError(f"user {username!r} is inactive")
+        if not permissions.can_import_articles(importer):
+            raise CommandError(
+                f"user {username!r} may not import articles; name an editor or a superuser"
+            )
+        return importer
