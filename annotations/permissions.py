@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Permission
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from annotations.models import Assignment, Review
+from annotations.models import Assignment, Review, Verdict
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -80,6 +80,37 @@ class Viewer:
 
     def sees_reviews_of(self, reviewer_ids: Iterable[int]) -> bool:
         return self.sees_all_reviews or self.user.pk in set(reviewer_ids)
+
+    def may_filter_by_reviewer(self, username: str) -> bool:
+        """Under blind review a reviewer may filter by their own reviews only: sentences
+        "reviewed by rob" would tell what rob rated before the viewer has."""
+        return self.sees_all_reviews or username == self.user.get_username()
+
+    # --- Verdicts -----------------------------------------------------------------------
+    # Blind review covers the verdict's label too: a reviewer who has not rated a sentence
+    # must not be steered by the editor's decision. The rule is written once for a loaded
+    # verdict (sees_verdict) and once as SQL (verdicts_q); keep the two alike.
+
+    @property
+    def sees_all_verdicts(self) -> bool:
+        """Whether every verdict's label shows, whatever the viewer has rated."""
+        return self.is_editor or not self.blind_review
+
+    def sees_verdict(self, verdict: Verdict | None, *, reviewed: bool) -> bool:
+        """Whether the label of this verdict shows; `reviewed`: the viewer has a review of
+        its sentence. A published verdict (a field publishing will add) is public anyway."""
+        return self.sees_all_verdicts or reviewed or bool(getattr(verdict, "published", False))
+
+    def verdicts_q(self) -> Q:
+        """The verdicts whose label shows, as a filter on Verdict rows."""
+        if self.sees_all_verdicts:
+            return Q()
+        q = Q(
+            Exists(Review.objects.filter(sentence=OuterRef("sentence_id"), reviewer=self.user.pk))
+        )
+        if any(field.name == "published" for field in Verdict._meta.get_fields()):
+            q |= Q(published=True)
+        return q
 
 
 def viewer_for(user: User) -> Viewer:

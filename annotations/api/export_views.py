@@ -30,13 +30,14 @@ class ExportContentNegotiation(BaseContentNegotiation):
 
 
 class CanExport(permissions.BasePermission):
-    # An export holds every article and every reviewer's ratings: only for those who may see
-    # them all (editors and admins; reviewers too when blind review is off and reviewing open).
+    # An export holds every article, every reviewer's ratings and every verdict: only for those
+    # who may see them all (editors and admins; reviewers too when blind review is off and
+    # reviewing open). No export is filtered per viewer, so nobody gets a partial one.
     message = "Exports show every reviewer's ratings; only editors and admins may export."
 
     def has_permission(self, request: Request, view) -> bool:
         viewer = viewer_for(request.user)
-        return viewer.sees_all_reviews and viewer.sees_all_articles
+        return viewer.sees_all_reviews and viewer.sees_all_verdicts and viewer.sees_all_articles
 
 
 # Documentation of a json / jsonl record (the export is written by annotations.exports).

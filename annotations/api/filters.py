@@ -8,7 +8,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from annotations.errors import MAX_ID
+from annotations.fields import DateTimeFormField
 from annotations.models import Article, Assignment, Label, Review, Sentence, Verdict
+from annotations.permissions import viewer_for
+
+
+class DateTimeFilter(django_filters.DateTimeFilter):
+    """An ISO 8601 date-time that stays within the years 1..9999 once converted to UTC:
+    "0001-01-01T00:00:00+14:00" answers 400 instead of failing in the database."""
+
+    field_class = DateTimeFormField
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -16,8 +25,8 @@ class ArticleFilter(django_filters.FilterSet):
     language = django_filters.CharFilter(field_name="language")
     tag = django_filters.CharFilter(field_name="tags__name", distinct=True)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title search")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
     assigned_to = django_filters.CharFilter(
         method="filter_assigned_to", help_text="Articles assigned to this username ('me': you)."
     )
@@ -65,12 +74,13 @@ class SentenceFilter(django_filters.FilterSet):
         queryset=Label.objects.all(),
         to_field_name="slug",
         method="filter_label",
-        help_text="Sentences with a review or verdict with this label (slug).",
+        help_text="Sentences with a review or verdict with this label (slug). Under blind "
+        "review a reviewer's own review, or a verdict on a sentence they rated.",
     )
     reviewer = django_filters.CharFilter(
         method="filter_reviewer", help_text="Sentences reviewed by this username ('me': you)."
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label="Text search")
 
     class Meta:
@@ -78,13 +88,24 @@ class SentenceFilter(django_filters.FilterSet):
         fields = ["article", "status", "kind", "label", "reviewer", "updated_since", "q"]
 
     def filter_label(self, queryset, name: str, label: Label) -> QuerySet:
+        """Sentences with a review or verdict with this label, of those the viewer may see:
+        under blind review a reviewer's own review, and a verdict once they rated the
+        sentence (permissions.Viewer.verdicts_q)."""
+        viewer = viewer_for(self.request.user)
+        reviews = Review.objects.filter(sentence=OuterRef("pk"), label=label)
+        if not viewer.sees_all_reviews:
+            reviews = reviews.filter(reviewer=viewer.user.pk)
+        verdicts = Verdict.objects.filter(viewer.verdicts_q(), sentence=OuterRef("pk"), label=label)
         # EXISTS rather than a join: no duplicates and no DISTINCT over a large table.
-        return queryset.filter(
-            Exists(Review.objects.filter(sentence=OuterRef("pk"), label=label))
-            | Exists(Verdict.objects.filter(sentence=OuterRef("pk"), label=label))
-        )
+        return queryset.filter(Exists(reviews) | Exists(verdicts))
 
     def filter_reviewer(self, queryset, name: str, username: str) -> QuerySet:
+        viewer = viewer_for(self.request.user)
+        if username != "me" and not viewer.may_filter_by_reviewer(username):
+            # Checked first: the same answer for an unknown user as for another reviewer.
+            raise ValidationError(
+                {"reviewer": ["Under blind review you may filter by your own reviews only ('me')."]}
+            )
         user = _user_named(username, self.request, "reviewer")
         return queryset.filter(
             Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=user))

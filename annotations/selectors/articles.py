@@ -110,12 +110,18 @@ def sentence_list(viewer: Viewer) -> QuerySet[Sentence]:
 def sentence_history(sentence: Sentence, viewer: Viewer) -> QuerySet[History]:
     """A sentence's history, oldest first.
 
-    Blind review hides others' reviews until the viewer has reviewed the sentence.
+    Blind review hides others' reviews until the viewer has reviewed the sentence, and the
+    verdict's entries while its label would be hidden (Viewer.sees_verdict). `sentence` comes
+    from sentence_list, its reviews and verdict loaded: no query for the rule.
     """
     entries = History.objects.filter(sentence=sentence).select_related("actor")
-    if not viewer.sees_all_reviews and not sentence.reviews.filter(reviewer=viewer.user).exists():
-        entries = entries.filter(Q(entity=History.Entity.VERDICT) | Q(actor=viewer.user))
-    return entries.order_by("created_at", "id")
+    reviewed = any(r.reviewer_id == viewer.user.pk for r in sentence.reviews.all())
+    shown = Q(entity=History.Entity.REVIEW)
+    if not viewer.sees_all_reviews and not reviewed:
+        shown &= Q(actor=viewer.user.pk)
+    if viewer.sees_verdict(getattr(sentence, "verdict", None), reviewed=reviewed):
+        shown |= Q(entity=History.Entity.VERDICT)
+    return entries.filter(shown).order_by("created_at", "id")
 
 
 def assignment_list(viewer: Viewer) -> QuerySet[Assignment]:
@@ -189,6 +195,8 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
         own = list(sentence.reviews.all())
         mine = next((r for r in own if r.reviewer_id == viewer.user.pk), None)
         verdict = getattr(sentence, "verdict", None)
+        if not viewer.sees_verdict(verdict, reviewed=mine is not None):
+            verdict = None  # blind review: not before the viewer has rated the sentence
         sentences[sentence.pk] = {
             "id": sentence.pk,
             "index": sentence.index,
