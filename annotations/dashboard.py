@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +26,8 @@ from django.utils.dateparse import parse_date
 
 from annotations import selectors
 from annotations.errors import InvalidInput
-from annotations.models import Article, Review, Tag
+from annotations.fields import date_in_range, datetime_in_range
+from annotations.models import Review
 from annotations.permissions import Viewer, viewer_for
 
 MAX_SPAN_DAYS = 3660
@@ -62,6 +63,9 @@ NO_VALUE_COLOUR = "#eef0f2"
 
 # --- Filters --------------------------------------------------------------------------------
 class IsoDateField(forms.Field):
+    """A day whose whole span, in the site's time zone and in UTC, is a valid date-time: the
+    figures count from its first instant to the next day's (9999-12-31 has no next day)."""
+
     def to_python(self, value: str | None) -> date | None:
         value = (value or "").strip()
         if not value:
@@ -72,7 +76,20 @@ class IsoDateField(forms.Field):
             parsed = None
         if parsed is None:
             raise ValidationError(f"{value[:40]!r} is not a date like 2026-11-30.", code="invalid")
-        return parsed
+        return day_in_range(parsed)
+
+
+def day_in_range(value: date) -> date:
+    """`value` if the instants the figures read around it exist; else a ValidationError."""
+    try:
+        date_in_range(value, days_after=1)  # the end of the day, and a chart's next period
+        datetime_in_range(datetime.combine(value, time.min))  # its start, in UTC
+    except ValueError:
+        raise ValidationError(
+            f"{value.isoformat()} is out of range: choose a day from 0001-01-02 to 9999-12-29.",
+            code="out_of_range",
+        ) from None
+    return value
 
 
 class StatsFilterForm(forms.Form):
@@ -96,15 +113,17 @@ class StatsFilterForm(forms.Form):
         self.fields = {**dates, **self.fields}
         self.reviewer_id: int | None = None
 
+    # With closed reviewing a reviewer may name only the sources and tags of their own
+    # articles; any other answers as if it did not exist (selectors.filter_articles).
     def clean_tag(self) -> str:
         tag = self.cleaned_data["tag"].strip()
-        if tag and not Tag.objects.filter(name=tag).exists():
+        if tag and not selectors.filter_tags(self.viewer).filter(name=tag).exists():
             raise ValidationError(f"No tag is called {tag!r}.")
         return tag
 
     def clean_source(self) -> str:
         source = self.cleaned_data["source"].strip()
-        if source and not Article.objects.filter(source=source).exists():
+        if source and not selectors.filter_articles(self.viewer).filter(source=source).exists():
             raise ValidationError(f"No article comes from the source {source!r}.")
         return source
 
@@ -134,6 +153,15 @@ class StatsFilterForm(forms.Form):
                 f"The dates may span at most {MAX_SPAN_DAYS} days; leave From empty "
                 "to count all time.",
             )
+        elif end and not start and "days" not in self.errors:
+            # Without From, the charts show the `days` days up to To: they too must exist.
+            days = data.get("days") or 30
+            try:
+                day_in_range(end - timedelta(days=days - 1))
+            except (OverflowError, ValidationError):
+                self.add_error(
+                    "to", f"The {days} days up to {end} start too early; choose a later day."
+                )
         return data
 
     def filters(self) -> selectors.StatsFilters:
@@ -177,11 +205,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _choices(viewer: Viewer) -> dict[str, list[str]]:
-    """The values the filter menus offer (three small queries; reviewers only for editors)."""
-    sources = Article.objects.exclude(source="").order_by("source").values_list("source")
+    """The values the filter menus offer (three small queries; reviewers only for editors):
+    those the viewer's filters accept, so with closed reviewing a reviewer's own."""
+    sources = (
+        selectors.filter_articles(viewer)
+        .exclude(source="")
+        .order_by("source")
+        .values_list("source")
+    )
     choices = {
         "sources": [source for (source,) in sources.distinct()],
-        "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)),
+        "tags": list(selectors.filter_tags(viewer).order_by("name").values_list("name", flat=True)),
         "reviewers": [],
     }
     if viewer.is_editor:

@@ -33,7 +33,16 @@ from django.db.models.functions import Cast, Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from annotations import agreement
-from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
+from annotations.models import (
+    Article,
+    Assignment,
+    History,
+    Label,
+    Review,
+    Sentence,
+    Tag,
+    Verdict,
+)
 from annotations.permissions import Viewer
 from annotations.services import summaries
 
@@ -90,6 +99,25 @@ def stats_scope(viewer: Viewer, filters: StatsFilters) -> StatsFilters:
     if viewer.is_editor:
         return filters
     return replace(filters, reviewer=viewer.user.get_username(), reviewer_id=viewer.user.pk)
+
+
+def filter_articles(viewer: Viewer) -> QuerySet[Article]:
+    """The articles whose sources and tags the viewer's filters may name and menus offer.
+
+    Everyone's when the viewer may see every article; with closed reviewing, a reviewer's own
+    (those their figures cover), so that a source or tag of articles they may not see answers
+    exactly as one that does not exist.
+    """
+    if viewer.sees_all_articles:
+        return Article.objects.all()
+    return _articles_in_scope(StatsFilters(reviewer_id=viewer.user.pk))
+
+
+def filter_tags(viewer: Viewer) -> QuerySet[Tag]:
+    """The tags the viewer's filters may name (all, or those of filter_articles)."""
+    if viewer.sees_all_articles:
+        return Tag.objects.all()
+    return Tag.objects.filter(articles__in=filter_articles(viewer)).distinct()
 
 
 def stats(
