@@ -58,11 +58,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Lookup, Max, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
 from annotations.errors import NotFound
+from annotations.fields import MAX_INT, datetime_in_range
 from annotations.models import Article, Label, Review, Sentence, Verdict
 
 PAGE_SIZE = 2000
@@ -130,8 +130,16 @@ class ExportQuery(serializers.Serializer):
     def validate_article(self, value: str) -> int | None:
         if not value:
             return None
-        if not value.strip().isdigit():
-            raise serializers.ValidationError(f"'{value}' is not an article id (a whole number).")
+        value = value.strip()
+        if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit()
+            raise serializers.ValidationError(
+                f"'{value[:40]}' is not an article id (a whole number)."
+            )
+        # Wider than the id column: no such article (and int() refuses 4,300 digits).
+        if len(value) > len(str(MAX_INT)) or not 1 <= int(value) <= MAX_INT:
+            raise serializers.ValidationError(
+                f"'{value[:40]}' is not an article id: ids run from 1 to {MAX_INT}."
+            )
         return int(value)
 
     def validate_label(self, value: str) -> str | None:
@@ -158,9 +166,10 @@ class ExportQuery(serializers.Serializer):
             raise serializers.ValidationError(
                 f"'{value}' is not an ISO 8601 date-time; use e.g. 2026-03-01T09:30:00Z."
             )
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-        return parsed
+        try:
+            return datetime_in_range(parsed)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
     def params(self) -> ExportParams:
         data = self.validated_data
