@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from annotations import fields
@@ -51,15 +52,10 @@ class UsernameField(fields.TextField):
 
 
 class EvidenceItemInput(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = fields.TextField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
     title = fields.TextField(max_length=500, required=False, allow_blank=True, default="")
     quote = fields.TextField(max_length=5000, required=False, allow_blank=True, default="")
     stance = serializers.ChoiceField(choices=STANCES, required=False, default="context")
-
-    def validate_url(self, value: str) -> str:
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Enter an http(s) link.")
-        return value
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         validated = super().to_internal_value(data)
