@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -214,3 +215,24 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     _, _, err = run_failing(str(path))
     assert err.strip() == f"failed {path}: cannot read: Permission denied"
+
+
+def test_a_file_name_with_undecodable_bytes_is_reported_printably(tmp_path):
+    """Regression: a name holding bytes that are not UTF-8 (read as lone surrogates) made the
+    summary line unprintable and unstorable."""
+    path = tmp_path / os.fsdecode(b"bad-\xff.txt")
+    path.write_text("  \n")
+
+    _, _, err = run_failing(str(path))
+
+    expected = str(path).replace("\udcff", "\\udcff")
+    assert err.strip().startswith(f"failed {expected}: ")
+    err.encode("utf-8")
+
+
+def test_user_option_refuses_an_account_that_may_not_import(tmp_path):
+    UserFactory(username="rita", groups=["reviewer"])
+    (tmp_path / "a.txt").write_text("One.")
+    error, _, _ = run_failing(str(tmp_path), "--user", "rita")
+    assert str(error) == "user 'rita' may not import articles; name an editor or a superuser"
+    assert not Article.objects.exists()
