@@ -5,11 +5,14 @@ app refuses to serve without a SECRET_KEY unless DEBUG is on (the demo) or the t
 one-off management commands (see manage.py) run with a throwaway key.
 """
 
+import re
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "annotations",
 ]
 
@@ -83,6 +88,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "annotations.middleware.PermissionsPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -149,6 +158,40 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Sign-in throttling (django-axes), for the site's and the admin's sign-in forms alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is locked
+# for AXES_COOLOFF_MINUTES (each further try starts the wait again). Keying on the pair means
+# an attacker cannot lock a colleague out from elsewhere. Unlock early in the admin
+# ("Access attempts") or with `manage.py axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = [
+    "annotations.middleware.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES)
+if min(AXES_FAILURE_LIMIT, _COOLOFF_MINUTES) < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N proxies that each append to X-Forwarded-For, the client is the Nth address from
+# the right (nginx's $proxy_add_x_forwarded_for); 0 trusts no header and uses the peer.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "annotations.middleware.client_ip"
+# Lockouts and failures are still logged; this drops the banner every command would print.
+AXES_VERBOSE = False
+
+# Mail, for password resets only: a URL such as smtp+tls://user:password@mail.example.org:587
+# (django-environ's EMAIL_URL schemes). The demo prints mail to the console. Without mail
+# the sign-in page offers no reset and /accounts/password_reset/ says it is not available,
+# instead of claiming to have sent an email that was never sent.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    globals().update(env.email_url_config(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, ...
+PASSWORD_RESET_AVAILABLE = bool(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="factcheck@localhost")
+
 # Redis when REDIS_URL is set (shared by every app server: the dashboard's figures, see
 # annotations.selectors.stats, and sessions), else this process's memory. Tests always use
 # local memory.
@@ -180,6 +223,21 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own files, never inline. Styles
+# may be inline because label colours and bar widths are data (style="background: ..."),
+# and the API docs page carries drf-spectacular's small <style> block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -200,13 +258,26 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
+    # Token clients (scripts) are throttled per user; browsers using the API with their session
+    # are not (they sign in through the throttled sign-in form).
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.middleware.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE_RATE", default="100/second")},
 }
+if not re.fullmatch(
+    r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)",
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"],
+):
+    raise ImproperlyConfigured(
+        "API_TOKEN_THROTTLE_RATE must look like 100/second (per second, minute, hour or day)."
+    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
     "DESCRIPTION": "Import news articles, review their sentences, export the results.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only signed-in users see anything but the public claim pages, the API's description too.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,5 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from annotations.api import export_views, views
@@ -14,6 +15,13 @@ urlpatterns = [
     path("", include(router.urls)),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", export_views.ExportView.as_view(), name="export"),
+    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): 401 for the schema,
+    # the sign-in page for the docs. The split view serves Swagger UI's start-up script as a
+    # file (?script), which the Content-Security-Policy allows; the plain view inlines it.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
 ]
