@@ -85,11 +85,17 @@ def _may_restore_work(user: AbstractBaseUser | None) -> None:
     )
 
 
-def _user(
-    username: str, found: dict[str, AbstractBaseUser], where: str, *, role: str
-) -> AbstractBaseUser:
+# The accounts of one restore by username, and the (username, role) pairs already checked:
+# a permission check is a query, made once per account rather than once per review.
+_Users = tuple[dict[str, AbstractBaseUser], set[tuple[str, str]]]
+
+
+def _user(username: str, users: _Users, where: str, *, role: str) -> AbstractBaseUser:
     """The account named in a review (role "reviewer") or a verdict (role "decided_by")."""
+    found, checked = users
     user = found.get(username)
+    if user is not None and (username, role) in checked:
+        return user
     if user is None:
         raise _fail(
             where,
@@ -111,6 +117,7 @@ def _user(
             f"decided_by {username!r} is not an editor, so the verdict is not theirs; name an "
             "editor or a superuser, or null for a consensus of reviewers.",
         )
+    checked.add((username, role))
     return user
 
 
@@ -220,7 +227,7 @@ def _reviews(
     items: list[dict[str, Any]],
     where: str,
     labels: dict[str, Label],
-    users: dict[str, AbstractBaseUser],
+    users: _Users,
 ) -> list[Review]:
     reviews, reviewers = [], set()
     for item in items:
@@ -244,7 +251,7 @@ def _verdict(
     data: dict[str, Any],
     where: str,
     labels: dict[str, Label],
-    users: dict[str, AbstractBaseUser],
+    users: _Users,
     reviews: list[Review],
 ) -> Verdict:
     here = f"{where}: verdict"
@@ -308,10 +315,8 @@ def article_restore(
         for data in cleaned
         if data["verdict"] and data["verdict"]["decided_by"]
     }
-    users = {
-        user.get_username(): user
-        for user in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames})
-    }
+    found = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames})
+    users: _Users = ({user.get_username(): user for user in found}, set())
     reviews: list[_Pending] = []
     verdicts: list[_Pending] = []
     for position, (data, sentence) in enumerate(zip(cleaned, sentences, strict=True)):
