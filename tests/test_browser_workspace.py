@@ -178,7 +178,10 @@ def test_a_conflict_from_a_second_session_is_shown_and_resolved(
 def test_an_editor_sets_the_verdict(page, article, people):
     sentence = sentence_at(article, 0)
     services.review_save(
-        sentence=sentence, reviewer=people["rob"], label="false", evidence=["https://example.org/x"]
+        sentence=sentence,
+        reviewer=people["rob"],
+        label="false",
+        evidence=[{"url": "https://example.org/x", "title": "", "quote": "", "stance": "context"}],
     )
     open_workspace(page, article, "ed")
     page.keyboard.press("j")
@@ -288,3 +291,210 @@ def test_no_serious_accessibility_violations(page, article, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+# ---- offsets: the page counts UTF-16 code units, the server code points ----------------------
+
+EMOJI_FIRST = (
+    "Fans 👍🏽 cheered 🇺🇦 as the cafe\u0301 crowd 👨\u200d👩\u200d👧 sang loudly at the match."
+)
+EMOJI_BODY = EMOJI_FIRST + " The band played on.\nA second paragraph 🎉 follows here."
+
+
+def utf16(text: str) -> int:
+    """The length of `text` as the page counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def offsets_exact(article) -> None:
+    body = article.body
+    for sentence in article.sentences.all():
+        assert body[sentence.start : sentence.end] == sentence.text, sentence.index
+
+
+def place_cursor(page, units: int) -> None:
+    page.locator("#split-text").evaluate(
+        f"(el) => {{ el.focus(); el.setSelectionRange({units}, {units}); }}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cursor", "first"),
+    [
+        # A cursor after every kind of character: skin tone, flag, combining mark, ZWJ family.
+        (utf16("Fans 👍🏽 cheered 🇺🇦 as the cafe\u0301 crowd 👨\u200d👩\u200d👧"), None),
+        # Inside the ZWJ family, two units after its start: to the nearer edge, before it.
+        (utf16("Fans 👍🏽 cheered 🇺🇦 as the cafe\u0301 crowd 👨"), "crowd"),
+        # Between a letter and its combining accent: the accent stays with its letter.
+        (utf16("Fans 👍🏽 cheered 🇺🇦 as the cafe"), "cafe\u0301"),
+        # Inside the flag (between its two regional indicators).
+        (utf16("Fans 👍🏽 cheered 🇺"), "🇺🇦"),
+    ],
+    ids=["after-emoji", "inside-zwj-family", "inside-combining-mark", "inside-flag"],
+)
+def test_a_split_after_emoji_and_combining_marks_falls_at_the_cursor(page, people, cursor, first):
+    article = article_create(title="Emoji", body=EMOJI_BODY)
+    assert article.sentences.get(index=0).text == EMOJI_FIRST
+    open_workspace(page, article, "ed")
+    page.keyboard.press("j")
+    expect(page.locator("#panel-text")).to_have_text(EMOJI_FIRST)
+    place_cursor(page, cursor)
+    page.click("#split-button")
+    page.wait_for_load_state("load")
+
+    end = first or "👨\u200d👩\u200d👧"
+    left = EMOJI_FIRST[: EMOJI_FIRST.index(end) + len(end)]
+    right = EMOJI_FIRST[len(left) :].strip()
+    expect(page.locator("#panel-text")).to_have_text(left)
+    texts = list(article.sentences.order_by("index").values_list("text", flat=True))
+    assert texts[:3] == [left, right, "The band played on."]
+    assert texts[3] == "A second paragraph 🎉 follows here."
+    offsets_exact(article)
+    # The page agrees with the server after the reload: each span holds its sentence's text.
+    for sentence in article.sentences.all():
+        expect(page.locator(f"#s{sentence.pk}")).to_contain_text(sentence.text)
+
+
+def test_a_split_with_nothing_on_one_side_is_refused_on_the_page(page, people):
+    article = article_create(title="Emoji", body=EMOJI_BODY)
+    open_workspace(page, article, "ed")
+    page.keyboard.press("j")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/split/" in r.url else None)
+    for units in (0, utf16(EMOJI_FIRST)):
+        place_cursor(page, units)
+        page.click("#split-button")
+        expect(page.locator("#panel-error")).to_contain_text("both parts need some text")
+    assert requests == []
+    assert article.sentences.count() == 3
+
+
+def test_a_split_in_a_later_sentence_after_emoji_uses_code_point_offsets(page, people):
+    article = article_create(title="Emoji", body=EMOJI_BODY)
+    second = article.sentences.get(text="A second paragraph 🎉 follows here.")
+    open_workspace(page, article, "ed")
+    page.click(f"#s{second.pk}")
+    expect(page.locator("#panel-text")).to_have_text(second.text)
+    place_cursor(page, utf16("A second paragraph 🎉"))
+    page.click("#split-button")
+    page.wait_for_load_state("load")
+    expect(page.locator("#panel-text")).to_have_text("A second paragraph 🎉")
+    texts = list(article.sentences.order_by("index").values_list("text", flat=True))
+    assert texts[2:] == ["A second paragraph 🎉", "follows here."]
+    offsets_exact(article)
+
+
+# ---- verdicts are never overwritten blindly ---------------------------------------------------
+
+
+def test_two_editors_set_a_first_verdict_and_the_second_is_told(
+    page, browser, live_server, article, people
+):
+    UserFactory(username="eve", groups=["editor"])
+    sentence = sentence_at(article, 0)
+    open_workspace(page, article, "ed")
+    page.keyboard.press("j")
+    expect(page.locator("#verdict")).to_contain_text("No verdict yet.")
+
+    other = browser.new_context(base_url=live_server.url)
+    tab = other.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_workspace(tab, article, "eve")
+    tab.keyboard.press("j")
+    expect(tab.locator("#verdict")).to_contain_text("No verdict yet.")
+
+    # Eve is first.
+    tab.select_option("#verdict-form select[name=label]", "misleading")
+    tab.fill("#verdict-form textarea[name=rationale]", "Only some bands.")
+    tab.click("#verdict-form button[type=submit]")
+    expect(tab.locator("#panel-save")).to_have_text("Verdict saved.")
+
+    # Ed's page still knows no verdict: it asks for a first one only, and is refused.
+    page.select_option("#verdict-form select[name=label]", "false")
+    page.fill("#verdict-form textarea[name=rationale]", "Taxes rose.")
+    with page.expect_request("**/verdict/") as sent:
+        page.click("#verdict-form button[type=submit]")
+    assert sent.value.headers.get("if-none-match") == "*"
+    conflict = page.locator("#verdict-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("eve set the verdict to Misleading")
+    expect(conflict).to_contain_text("Yours (False) was not saved")
+    expect(page.locator("#panel-save")).to_have_text("Verdict not saved: it changed elsewhere.")
+    # The page shows the stored verdict; Ed's choice is still in the form.
+    expect(page.locator("#verdict")).to_contain_text("Misleading")
+    expect(page.locator("#verdict")).to_contain_text("set by eve")
+    expect(page.locator("#verdict-form select[name=label]")).to_have_value("false")
+    expect(page.locator("#verdict-form textarea[name=rationale]")).to_have_value("Taxes rose.")
+    verdict = Verdict.objects.get(sentence=sentence)
+    assert (verdict.label.slug, verdict.decided_by.username, verdict.version) == (
+        "misleading",
+        "eve",
+        1,
+    )
+
+    # Ed applies his on purpose: now against the version he was shown.
+    with page.expect_request("**/verdict/") as sent:
+        page.click("#verdict-conflict-mine")
+    assert sent.value.headers.get("if-match") == '"1"'
+    expect(page.locator("#panel-save")).to_have_text("Verdict saved.")
+    expect(conflict).to_be_hidden()
+    verdict.refresh_from_db()
+    assert (verdict.label.slug, verdict.decided_by.username, verdict.version) == (
+        "false",
+        "ed",
+        2,
+    )
+
+    # Eve's page now holds a stale version: her change is refused the same way, not applied.
+    tab.select_option("#verdict-form select[name=label]", "mixed")
+    with tab.expect_request("**/verdict/") as sent:
+        tab.click("#verdict-form button[type=submit]")
+    assert sent.value.headers.get("if-match") == '"1"'
+    expect(tab.locator("#verdict-conflict")).to_contain_text("ed set the verdict to False")
+    tab.click("#verdict-conflict-theirs")
+    expect(tab.locator("#verdict-conflict")).to_be_hidden()
+    expect(tab.locator("#verdict-form select[name=label]")).to_have_value("false")
+    verdict.refresh_from_db()
+    assert (verdict.label.slug, verdict.version) == ("false", 2)
+    other.close()
+    assert errors == []
+
+
+def test_a_first_review_saved_in_two_tabs_is_never_overwritten_blindly(
+    page, browser, live_server, article, people
+):
+    open_workspace(page, article)
+    page.keyboard.press("j")
+    expect(page.locator("#panel-save")).to_have_text("Not rated yet")
+
+    other = browser.new_context(base_url=live_server.url)
+    tab = other.new_page()
+    open_workspace(tab, article)
+    tab.keyboard.press("j")
+    tab.keyboard.press("3")
+    expect(tab.locator("#panel-save")).to_have_text("Saved (version 1)")
+    other.close()
+
+    # This tab knows no review yet: it asks to create one only, and is refused.
+    with page.expect_request("**/review/") as sent:
+        page.keyboard.press("1")
+    assert sent.value.headers.get("if-none-match") == "*"
+    expect(page.locator("#conflict")).to_be_visible()
+    expect(page.locator("#conflict-mine")).to_contain_text("Accurate")
+    expect(page.locator("#conflict-theirs")).to_contain_text("Mixed")
+    assert Review.objects.get().label.slug == "mixed"
+    # The page's copy follows what is stored: colour, pressed label, progress.
+    expect(page.locator(f"#s{sentence_at(article, 0).pk}")).to_have_class(
+        re.compile(r"\blabelled\b")
+    )
+    expect(page.locator('.label-button[data-slug="mixed"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#progress-text")).to_have_text("1 / 5 rated by you")
+
+    with page.expect_request("**/review/") as sent:
+        page.click("#conflict-keep-mine")
+    assert sent.value.headers.get("if-match") == '"1"'
+    expect(page.locator("#panel-save")).to_have_text("Saved (version 2)")
+    assert Review.objects.get().label.slug == "accurate"

@@ -212,15 +212,8 @@
     }
     for (const review of others) reviews.append(reviewNode(review, true));
 
-    const verdict = $("verdict");
-    verdict.replaceChildren();
-    if (s.verdict) {
-      verdict.append(reviewNode({ label: s.verdict.label, note: s.verdict.rationale }, false));
-      const who = s.verdict.is_consensus ? "consensus of reviewers" : "set by " + s.verdict.decided_by;
-      verdict.append(el("p", { class: "meta", text: who + (s.verdict.needs_attention ? " · a review changed since: please look again" : "") }));
-    } else {
-      verdict.append(el("p", { class: "meta", text: "No verdict yet." }));
-    }
+    renderVerdict(s);
+    $("verdict-conflict").hidden = true;
     const form = $("verdict-form");
     form.hidden = !data.isEditor;
     if (data.isEditor) {
@@ -231,6 +224,18 @@
     $("split-text").value = $("panel-text").textContent;
     const details = $("history");
     if (details.open) loadHistory();
+  }
+
+  function renderVerdict(s) {
+    const verdict = $("verdict");
+    verdict.replaceChildren();
+    if (s.verdict) {
+      verdict.append(reviewNode({ label: s.verdict.label, note: s.verdict.rationale }, false));
+      const who = s.verdict.is_consensus ? "consensus of reviewers" : "set by " + s.verdict.decided_by;
+      verdict.append(el("p", { class: "meta", text: who + (s.verdict.needs_attention ? " · a review changed since: please look again" : "") }));
+    } else {
+      verdict.append(el("p", { class: "meta", text: "No verdict yet." }));
+    }
   }
 
   function renderEvidence() {
@@ -282,7 +287,9 @@
     }
     const headers = {};
     const version = options && "version" in options ? options.version : s.mine && s.mine.version;
+    // A change only of the version this page has seen; a first review only while there is none.
     if (version) headers["If-Match"] = '"' + version + '"';
+    else headers["If-None-Match"] = "*";
     setSaveState("Saving…", "saving");
     let result;
     try {
@@ -306,7 +313,15 @@
       await refreshSentence(id);
       done();
     } else if (result.status === 412) {
-      showConflict(review, result.payload.current);
+      // The page's copy was stale: take the stored review as the page's copy (so the colour and
+      // the next If-Match are right) and offer to apply this one again.
+      const theirs = result.payload && result.payload.current;
+      s.mine = theirs || null;
+      paintSentence(id);
+      paintProgress();
+      if (state.current !== id) return;
+      renderPanelLabels();
+      showConflict(review, theirs);
     } else {
       setSaveState("Not saved.", "unsaved");
       showError(messageOf(result.payload));
@@ -383,6 +398,70 @@
     $("evidence-add").hidden = false;
   }
 
+  // ---- offsets ------------------------------------------------------------------------------
+  // The server's offsets (sentence start/end, a split's "at") are Python string indices: code
+  // points. The page's (selectionStart, String.length, slice) are UTF-16 code units, which differ
+  // after every character outside the Basic Multilingual Plane (emoji). A cut must also never
+  // fall inside a user-perceived character: between a letter and its combining accent, inside a
+  // flag or a ZWJ emoji sequence.
+  const segmenter =
+    typeof Intl === "object" && typeof Intl.Segmenter === "function"
+      ? new Intl.Segmenter(undefined, { granularity: "grapheme" })
+      : null;
+  // Without Intl.Segmenter: never cut before a mark, joiner, variation selector or skin tone,
+  // after a joiner, or between two regional indicators (an approximation of grapheme rules).
+  const EXTENDS = /^[\p{M}\u200C\u200D\uFE00-\uFE0F\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u;
+  const REGIONAL = /^[\u{1F1E6}-\u{1F1FF}]$/u;
+
+  function graphemeStarts(text) {
+    // The UTF-16 offsets at which a user-perceived character starts, then text.length.
+    let starts;
+    if (segmenter) {
+      starts = Array.from(segmenter.segment(text), (part) => part.index);
+    } else {
+      starts = [];
+      let at = 0;
+      let previous = "";
+      let regionalRun = 0;
+      for (const char of text) {
+        const regional = REGIONAL.test(char);
+        regionalRun = regional ? regionalRun + 1 : 0;
+        const joined = EXTENDS.test(char) || previous === "\u200D" || (regional && regionalRun % 2 === 0);
+        if (!joined || !starts.length) starts.push(at);
+        at += char.length;
+        previous = char;
+      }
+    }
+    starts.push(text.length);
+    return starts;
+  }
+
+  function codePointLength(text) {
+    let count = 0;
+    for (const _ of text) count += 1; // iterates by code point
+    return count;
+  }
+
+  function splitOffset(text, cursor, s) {
+    // The cursor (UTF-16 units into the sentence's text) as a cut in code points, moved to the
+    // nearer edge of the character it falls inside (the following edge on a tie).
+    if (codePointLength(text) !== s.end - s.start) {
+      return { error: "The text on this page no longer matches the stored sentence; reload the page and split again." };
+    }
+    const starts = graphemeStarts(text);
+    let utf16 = starts.find((edge) => edge >= cursor);
+    if (utf16 === undefined) utf16 = text.length;
+    if (utf16 !== cursor) {
+      const before = starts[starts.indexOf(utf16) - 1];
+      if (before !== undefined && cursor - before < utf16 - cursor) utf16 = before;
+    }
+    const codePoints = codePointLength(text.slice(0, utf16));
+    if (!text.slice(0, utf16).trim() || !text.slice(utf16).trim()) {
+      return { error: "Put the cursor inside the sentence, where the first part ends: both parts need some text." };
+    }
+    return { utf16, codePoints };
+  }
+
   // ---- history, verdicts, segmentation ------------------------------------------------------
   async function loadHistory() {
     const list = $("history-list");
@@ -401,27 +480,91 @@
     }
   }
 
-  async function setVerdict(event) {
+  function setVerdict(event) {
     event.preventDefault();
     const form = event.target;
-    const id = state.current;
+    putVerdict(state.current, { label: form.elements.label.value, rationale: form.elements.rationale.value });
+  }
+
+  async function putVerdict(id, choice) {
     const s = sentence(id);
-    const headers = s.verdict ? { "If-Match": '"' + s.verdict.version + '"' } : {};
-    const result = await api("PUT", "/api/sentences/" + id + "/verdict/",
-      { label: form.elements.label.value, rationale: form.elements.rationale.value }, headers);
-    if (!result.ok) return showError(messageOf(result.payload));
+    // Never overwrite blindly: a first verdict only while there is none, a change only of the
+    // version this page has seen.
+    const headers = s.verdict ? { "If-Match": '"' + s.verdict.version + '"' } : { "If-None-Match": "*" };
+    $("verdict-conflict").hidden = true;
+    showError("");
+    setSaveState("Saving the verdict…", "saving");
+    let result;
+    try {
+      result = await api("PUT", "/api/sentences/" + id + "/verdict/", choice, headers);
+    } catch (e) {
+      setSaveState("Verdict not saved: the network failed.", "unsaved");
+      showError("Could not reach the server. Your verdict is still in the form; set it again to retry.");
+      return;
+    }
+    if (result.status === 412) return verdictConflict(id, choice, result.payload && result.payload.current);
+    if (!result.ok) {
+      setSaveState("Verdict not saved.", "unsaved");
+      return showError(messageOf(result.payload));
+    }
+    s.verdict = result.payload;
     await refreshSentence(id);
+    if (state.current !== id) return;
     renderPanel();
     setSaveState("Verdict saved.", "saved");
+  }
+
+  function labelName(slug) {
+    return (labelBySlug[slug] || { name: slug }).name;
+  }
+
+  async function verdictConflict(id, mine, theirs) {
+    // Someone set or changed the verdict since this page last saw it. Show theirs, keep the
+    // editor's choice in the form, and let them set it again on purpose.
+    const s = sentence(id);
+    s.verdict = theirs || null;
+    paintSentence(id);
+    if (state.current !== id) return;
+    renderVerdict(s);
+    let text;
+    if (!theirs) text = "The verdict was removed meanwhile.";
+    else if (theirs.is_consensus) text = "The reviewers' consensus set the verdict to " + labelName(theirs.label) + " meanwhile.";
+    else text = (theirs.decided_by || "Someone") + " set the verdict to " + labelName(theirs.label) + " meanwhile.";
+    $("verdict-conflict-text").textContent =
+      text + " Yours (" + labelName(mine.label) + ") was not saved; it is still in the form.";
+    const box = $("verdict-conflict");
+    box.hidden = false;
+    setSaveState("Verdict not saved: it changed elsewhere.", "unsaved");
+    $("verdict-conflict-mine").onclick = () => {
+      const form = $("verdict-form");
+      putVerdict(id, { label: form.elements.label.value, rationale: form.elements.rationale.value });
+    };
+    $("verdict-conflict-theirs").onclick = () => {
+      box.hidden = true;
+      renderPanel();
+    };
+    box.focus();
+    // The stored copy (status, who, when) replaces the snapshot; the form stays as typed.
+    await refreshSentence(id);
+    if (state.current === id && !box.hidden) {
+      renderVerdict(s);
+      const status = $("panel-status");
+      status.textContent = STATUS_TEXT[s.status];
+      status.className = "status-chip status-" + s.status;
+    }
   }
 
   async function segmentationFix(kind) {
     const id = state.current;
     const s = sentence(id);
     let result;
+    showError("");
     if (kind === "split") {
-      const at = s.start + $("split-text").selectionStart;
-      result = await api("POST", "/api/sentences/" + id + "/split/", { at });
+      const field = $("split-text");
+      const cut = splitOffset(field.value, field.selectionStart, s);
+      if (cut.error) return showError(cut.error);
+      field.setSelectionRange(cut.utf16, cut.utf16); // where the cut really falls
+      result = await api("POST", "/api/sentences/" + id + "/split/", { at: s.start + cut.codePoints });
     } else {
       result = await api("POST", "/api/sentences/" + id + "/merge/");
     }
