@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
@@ -26,8 +27,28 @@ def _api_schema() -> dict:
     return json.loads(OpenApiJsonRenderer().render(generated))
 
 
+# Values that broke pages before the input contracts refused them: dates that leave the years
+# 1..9999 once converted to UTC, impossible days, and (below) NUL and lone surrogates in text.
+HOSTILE_DATE_TIMES = [
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "2026-02-30T10:00:00Z",
+    "0000-01-01T00:00:00Z",
+]
+HOSTILE_DATES = ["9999-12-31", "0001-01-01", "2026-02-30", "0000-00-00"]
+schemathesis.openapi.format(
+    "date-time",
+    st.one_of(
+        st.sampled_from(HOSTILE_DATE_TIMES),
+        st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    ),
+)
+schemathesis.openapi.format("date", st.one_of(st.sampled_from(HOSTILE_DATES), st.dates().map(str)))
+
 schema = schemathesis.openapi.from_dict(_api_schema())
 schema.app = application  # requests go to the WSGI app, as from_wsgi would arrange
+# Text may hold any code point, NUL and lone surrogates included (the default is valid UTF-8).
+schema.config.generation.update(codec=None, allow_x00=True)
 
 
 @pytest.fixture
