@@ -1,4 +1,4 @@
-"""Request plumbing: refuse oversized requests before anything reads them, send the
+"""Request plumbing: refuse oversized and chunked requests before anything reads them, send the
 Permissions-Policy header, and the hooks that throttle sign-ins (django-axes) and token
 clients (DRF) (configured in factcheck/settings.py)."""
 
@@ -24,6 +24,13 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _chunked(request) and not request.META.get("CONTENT_LENGTH"):
+            # Django reads a request body by its Content-Length; a chunked one would arrive
+            # empty and be answered as if nothing had been sent ("body is required").
+            message = "Send the request with a Content-Length header (chunked bodies are not read)."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=411)
+            return HttpResponse(message, status=411, content_type="text/plain")
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -35,6 +42,10 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain")
         return self.get_response(request)
+
+
+def _chunked(request: HttpRequest) -> bool:
+    return "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
 # Powerful browser features nothing in factcheck uses; denied so that injected or third-party
