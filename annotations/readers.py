@@ -32,6 +32,9 @@ class Record:
 
 
 def _title_from_name(name: str) -> str:
+    # A file name with bytes that are not UTF-8 arrives with lone surrogates (surrogateescape);
+    # a title must be valid text, so those bytes become U+FFFD.
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return re.sub(r"[-_]+", " ", Path(name).stem).strip() or Path(name).name
 
 

@@ -236,3 +236,14 @@ def test_user_option_refuses_an_account_that_may_not_import(tmp_path):
     error, _, _ = run_failing(str(tmp_path), "--user", "rita")
     assert str(error) == "user 'rita' may not import articles; name an editor or a superuser"
     assert not Article.objects.exists()
+
+
+def test_a_text_file_whose_name_has_undecodable_bytes_still_imports(tmp_path, capsys):
+    """The title comes from the file name when the text has none; bytes that are not UTF-8
+    arrive as lone surrogates, which made the title invalid and the import fail."""
+    path = tmp_path / os.fsdecode(b"council-\xff-budget.txt")
+    path.write_text("The council approved the budget on Monday.")
+
+    call_command("import_articles", str(path))
+
+    assert Article.objects.get().title == "council \ufffd budget"
