@@ -25,7 +25,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """The queue: articles the user may work on, with progress, filters and search."""
     viewer = viewer_for(request.user)
     filters = QueueFilter(request.GET, queryset=selectors.article_queue(viewer), request=request)
-    articles = filters.qs if filters.is_valid() else selectors.article_queue(viewer).none()
+    valid = filters.is_valid()  # else the reasons show next to the filters, with status 400
+    articles = filters.qs if valid else selectors.article_queue(viewer).none()
     page = Paginator(articles, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -33,6 +34,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         request,
         "annotations/article_list.html",
         {"page": page, "filters": filters, "query": query.urlencode(), "viewer": viewer},
+        status=200 if valid else 400,
     )
 
 

@@ -287,6 +287,22 @@ def test_dates_narrow_activity_but_not_statuses(editor, reviewer, reviewer2, set
             "The start, 2026-03-20, is after the end, 2026-03-01.",
         ),
         ("days=0", "days", "Must be a whole number of days from 1 to 3660."),
+        # Days whose end (or a chart's next day) leaves the calendar: were 500s.
+        (
+            "to=9999-12-31",
+            "to",
+            "9999-12-31 is out of range: choose a day from 0001-01-02 to 9999-12-29.",
+        ),
+        (
+            "from=9999-12-31",
+            "from",
+            "9999-12-31 is out of range: choose a day from 0001-01-02 to 9999-12-29.",
+        ),
+        (
+            "to=0001-01-10",
+            "to",
+            "The 30 days up to 0001-01-10 start too early; choose a later day.",
+        ),
     ],
 )
 def test_bad_filters_answer_400_with_a_message_on_the_page_and_in_the_api(
@@ -535,3 +551,18 @@ def test_every_order_of_the_articles_table_sorts_the_rows_it_names(editor, team,
             present = [v for v in values if v is not None]
             descending = order.startswith("-")
             assert present == sorted(present, reverse=descending), order
+
+
+@pytest.mark.parametrize("table", ["status", "labels", "articles", "throughput", "disputed"])
+@pytest.mark.parametrize("query", ["to=9999-12-31", "from=9999-12-30&to=9999-12-31"])
+def test_out_of_range_days_answer_400_for_every_csv(editor, table, query):
+    """/dashboard/<table>.csv?to=9999-12-31 failed with a 500 (the day after overflowed)."""
+    response = page_client(editor).get(f"/dashboard/{table}.csv?{query}")
+    assert response.status_code == 400
+    assert "out of range" in response.content.decode()
+
+
+def test_the_latest_and_earliest_days_accepted_give_figures(editor, editor_client):
+    for query in ("to=9999-12-29", "from=0001-01-02&to=0001-12-31", "to=0001-01-31&days=30"):
+        assert editor_client.get(f"/api/stats/?{query}").status_code == 200, query
+        assert page_client(editor).get(f"/dashboard/?{query}").status_code == 200, query

@@ -530,6 +530,40 @@ def test_token_clients_may_export(editor_token_client, story):
             },
         ),
         ("article=abc", {"article": ["'abc' is not an article id (a whole number)."]}),
+        # Were 500s: an id wider than the column, a digit int() does not read, a date-time
+        # that leaves the year range in UTC.
+        (
+            "article=99999999999999999999999",
+            {
+                "article": [
+                    "'99999999999999999999999' is not an article id: ids run from 1 to "
+                    "9223372036854775807."
+                ]
+            },
+        ),
+        (
+            "article=0",
+            {"article": ["'0' is not an article id: ids run from 1 to 9223372036854775807."]},
+        ),
+        ("article=%C2%B2", {"article": ["'\u00b2' is not an article id (a whole number)."]}),
+        (
+            "updated_since=0001-01-01T00:00:00%2B14:00",
+            {
+                "updated_since": [
+                    "0001-01-01T00:00:00+14:00 is out of range: a date-time must fall within "
+                    "the years 1 to 9999 in UTC."
+                ]
+            },
+        ),
+        (
+            "updated_since=9999-12-31T23:00:00-05:00",
+            {
+                "updated_since": [
+                    "9999-12-31T23:00:00-05:00 is out of range: a date-time must fall within "
+                    "the years 1 to 9999 in UTC."
+                ]
+            },
+        ),
     ],
 )
 def test_bad_parameters_answer_400_with_the_field_and_message(editor_client, query, errors):

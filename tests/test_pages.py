@@ -92,3 +92,34 @@ def test_sign_out_with_a_post(client, reviewer):
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/sentences/?updated_since=0001-01-01T00:00:00%2B14:00", "updated_since"),
+        ("/api/sentences/?updated_since=9999-12-31T23:59:59-01:00", "updated_since"),
+        ("/api/articles/?published_after=0001-01-01T00:00:00%2B14:00", "published_after"),
+        ("/api/articles/?published_before=9999-12-31T23:59:59-01:00", "published_before"),
+    ],
+)
+def test_date_time_filters_out_of_range_in_utc_answer_400(reviewer_client, url, field):
+    """On SQLite these failed with a 500 (the year 0 or 10000 once converted to UTC)."""
+    article_create(sentences=1)
+    response = reviewer_client.get(url)
+    assert response.status_code == 400
+    assert response.json() == {
+        field: [
+            f"{url.split('=')[1].replace('%2B', '+')} is out of range: a date-time must fall "
+            "within the years 1 to 9999 in UTC."
+        ]
+    }
+
+
+def test_the_queue_page_answers_400_with_the_reason_for_a_bad_filter(client, reviewer):
+    article_create(sentences=1)
+    client.force_login(reviewer)
+    response = client.get("/?published_after=0001-01-01T00:00:00%2B14:00")
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert "out of range" in response.content.decode()

@@ -109,3 +109,14 @@ def test_stats_query_count_does_not_grow(
     # window by day + agreement by codes + reviewer names + disputed sentences + their reviews
     with django_assert_max_num_queries(13):
         editor_client.get("/api/stats/")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("to=9999-12-31", "to"), ("from=0001-01-01", "from"), ("to=0001-01-05&days=30", "to")],
+)
+def test_days_at_the_ends_of_the_calendar_answer_400_not_500(editor_client, query, field):
+    """/api/stats/?to=9999-12-31 failed with a 500: the end of the day is in the year 10000."""
+    response = editor_client.get(f"/api/stats/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
