@@ -157,7 +157,16 @@ class DateField(serializers.DateField):
             raise serializers.ValidationError(str(exc), code="out_of_range") from None
 
 
-class IdField(serializers.IntegerField):
+class WholeNumberField(serializers.IntegerField):
+    """A JSON whole number, never a string, a boolean or a float: "5" is refused, not read."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IdField(WholeNumberField):
     """A database id: a positive whole number that fits a 64-bit column."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -149,10 +149,14 @@ class VerdictInputSerializer(serializers.Serializer):
 
 
 class SplitInputSerializer(serializers.Serializer):
-    at = serializers.IntegerField(
-        min_value=1,
+    at = fields.WholeNumberField(
+        min_value=0,
         max_value=fields.MAX_INT32,
         help_text="Offset into the article body (code points), strictly inside the sentence.",
+        error_messages={
+            key: "Must be a character offset into the article body."
+            for key in ("invalid", "required", "null", "min_value", "max_value")
+        },
     )
 
 
