@@ -174,12 +174,6 @@ def _in_sight(
     return queryset.filter(**{f"{article_field}__in": _visible_articles(seen)})
 
 
-def _can_export(seen: permissions.Viewer) -> bool:
-    """As GET /api/export/ (api/export_views.CanExport): an export holds every article and
-    every reviewer's ratings, so only those who may see them all export."""
-    return seen.sees_all_reviews and seen.sees_all_verdicts and seen.sees_all_articles
-
-
 # --- Articles -----------------------------------------------------------------------------
 class SentenceInline(FieldTypes, admin.TabularInline):
     model = Sentence
@@ -413,7 +407,7 @@ class ArticleAdmin(BaseAdmin):
         return response
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return _can_export(viewer(request))
+        return viewer(request).may_export
 
 
 # The article's columns the change form edits (tags are a relation, saved with the form).

@@ -96,6 +96,13 @@ class Viewer:
         """Whether every verdict's label shows, whatever the viewer has rated."""
         return self.is_editor or not self.blind_review
 
+    @property
+    def may_export(self) -> bool:
+        """An export holds every article, every reviewer's ratings and every verdict, and is
+        never filtered per viewer: only those who may see them all export (the API and the
+        admin alike), so nobody gets a partial one."""
+        return self.sees_all_reviews and self.sees_all_verdicts and self.sees_all_articles
+
     def sees_verdict(self, verdict: Verdict | None, *, reviewed: bool) -> bool:
         """Whether the label of this verdict shows; `reviewed`: the viewer has a review of
         its sentence. A published verdict (a field publishing will add) is public anyway."""
