@@ -1,16 +1,12 @@
-"""Request plumbing: refuse oversized and chunked requests before anything reads them, send the
-Permissions-Policy header, and the hooks that throttle sign-ins (django-axes) and token
-clients (DRF) (configured in factcheck/settings.py)."""
+"""Request plumbing: refuse oversized and chunked requests before anything reads them, and send
+the Permissions-Policy header (configured in factcheck/settings.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from rest_framework.authtoken.models import Token
-from rest_framework.throttling import UserRateThrottle
 
 
 class RequestSizeLimitMiddleware:
@@ -77,40 +73,3 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
-
-
-class SignInThrottleBackend(AxesStandaloneBackend):
-    """django-axes' lockout check, for sign-ins that come with a request.
-
-    Every sign-in over the web passes its request (Django's login views, the admin);
-    `authenticate()` without one comes from code on the server (tests, shell), which has
-    no address to lock and which axes would otherwise refuse with an error.
-    """
-
-    def authenticate(self, request: HttpRequest | None, *args, **kwargs) -> None:
-        if request is None:
-            return None
-        return super().authenticate(request, *args, **kwargs)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address for sign-in lockouts: with TRUSTED_PROXY_COUNT proxies in front,
-    the address the outermost of them saw; otherwise the peer's. Addresses further left in
-    X-Forwarded-For are the client's own claims and are never trusted."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    if proxies and len(hops) >= proxies:
-        return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
-class TokenRateThrottle(UserRateThrottle):
-    """API_TOKEN_THROTTLE_RATE per user, for requests authenticated by an API token only."""
-
-    scope = "token"
-
-    def allow_request(self, request, view) -> bool:
-        if not isinstance(request.auth, Token):
-            return True
-        return super().allow_request(request, view)

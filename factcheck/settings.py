@@ -164,7 +164,7 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # an attacker cannot lock a colleague out from elsewhere. Unlock early in the admin
 # ("Access attempts") or with `manage.py axes_reset_username <name>`.
 AUTHENTICATION_BACKENDS = [
-    "annotations.middleware.SignInThrottleBackend",
+    "annotations.signin.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -178,7 +178,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N proxies that each append to X-Forwarded-For, the client is the Nth address from
 # the right (nginx's $proxy_add_x_forwarded_for); 0 trusts no header and uses the peer.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "annotations.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "annotations.signin.client_ip"
 # Lockouts and failures are still logged; this drops the banner every command would print.
 AXES_VERBOSE = False
 
@@ -266,7 +266,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     # Token clients (scripts) are throttled per user; browsers using the API with their session
     # are not (they sign in through the throttled sign-in form).
-    "DEFAULT_THROTTLE_CLASSES": ["annotations.middleware.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE_RATE", default="100/second")},
 }
 if not re.fullmatch(

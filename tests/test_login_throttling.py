@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from annotations.middleware import TokenRateThrottle, client_ip
+from annotations.api.throttling import TokenRateThrottle
+from annotations.signin import client_ip
 from tests.factories import UserFactory
 from tests.test_settings import PRODUCTION, manage
 
