@@ -15,6 +15,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -94,6 +96,67 @@ class DateTimeFormField(forms.DateTimeField):
             return datetime_in_range(parsed)
         except ValueError as exc:
             raise ValidationError(str(exc), code="out_of_range") from None
+
+
+def _date_leaves_a_day(value: dt.date | None) -> None:
+    if value is not None:
+        try:
+            date_in_range(value, days_after=1)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="out_of_range") from None
+
+
+class DateFormField(forms.DateField):
+    """A day that pages can still add a day to (the due date shown as "due tomorrow")."""
+
+    default_validators = [_date_leaves_a_day]
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` is a whole number that can be a row's id (positive, fits 64 bits)."""
+    try:
+        return 0 < int(text) <= MAX_INT
+    except ValueError:
+        return False
+
+
+class IdChoicesField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id; a value that cannot be an id is an invalid choice, where Django would
+    pass 2**70 to the database (OverflowError on SQLite, "bigint out of range" on PostgreSQL)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+# The largest value of each integer column on every database: SQLite would store 40,000 in a
+# PositiveSmallIntegerField that PostgreSQL refuses, so forms refuse it on both.
+INTEGER_LIMITS = {
+    "SmallIntegerField": 32767,
+    "PositiveSmallIntegerField": 32767,
+    "IntegerField": MAX_INT32,
+    "PositiveIntegerField": MAX_INT32,
+    "BigIntegerField": MAX_INT,
+    "PositiveBigIntegerField": MAX_INT,
+}
+
+
+def capped_to_column(formfield: forms.Field | None, db_field: models.Field) -> forms.Field | None:
+    """`formfield`, an integer one capped at the largest value its column holds."""
+    limit = INTEGER_LIMITS.get(db_field.get_internal_type())
+    if not isinstance(formfield, forms.IntegerField) or limit is None:
+        return formfield
+    if formfield.max_value is None or formfield.max_value > limit:
+        formfield.max_value = limit
+        formfield.validators.append(MaxValueValidator(limit))
+        formfield.widget.attrs["max"] = limit
+    return formfield
 
 
 # --- Django REST Framework ----------------------------------------------------------------

@@ -14,12 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from annotations import exports, permissions, readers, services
+from annotations import exports, fields, permissions, readers, services
 from annotations.admin.base import (
     BaseAdmin,
-    DateFormField,
     FieldTypes,
-    IdChoicesField,
     in_sight,
     intermediate,
     viewer,
@@ -73,11 +71,11 @@ class ImportForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewers = IdChoicesField(
+    reviewers = fields.IdChoicesField(
         queryset=get_user_model().objects.filter(groups__name="reviewer", is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_date = DateFormField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = fields.DateFormField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _import_uploads(uploads, *, imported_by, dry_run: bool) -> services.ImportSummary:

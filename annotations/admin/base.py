@@ -3,15 +3,12 @@ string cannot break them, and what the signed-in staff member may see."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,22 +20,7 @@ from annotations.models import (
     Review,
 )
 
-
 # --- Shared field types -------------------------------------------------------------------
-def _date_in_range(value: dt.date | None) -> None:
-    if value is not None:
-        try:
-            fields.date_in_range(value, days_after=1)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="out_of_range") from None
-
-
-class DateFormField(forms.DateField):
-    """A day that pages can still add a day to (the due date shown as "due tomorrow")."""
-
-    default_validators = [_date_in_range]
-
-
 # Merged by ModelAdmin over the admin's own defaults (its widgets stay).
 FIELD_TYPES: dict[type[models.Field], dict[str, Any]] = {
     models.CharField: {"form_class": fields.TextFormField},
@@ -55,30 +37,8 @@ FIELD_TYPES: dict[type[models.Field], dict[str, Any]] = {
         ),
         "help_text": "ISO 8601 (2026-03-01T09:30:00+01:00); without an offset, in UTC.",
     },
-    models.DateField: {"form_class": DateFormField},
+    models.DateField: {"form_class": fields.DateFormField},
 }
-
-# The largest value of each integer column on every database: SQLite would store 40,000 in a
-# PositiveSmallIntegerField that PostgreSQL refuses, so the admin refuses it on both.
-INTEGER_LIMITS = {
-    "SmallIntegerField": 32767,
-    "PositiveSmallIntegerField": 32767,
-    "IntegerField": fields.MAX_INT32,
-    "PositiveIntegerField": fields.MAX_INT32,
-    "BigIntegerField": fields.MAX_INT,
-    "PositiveBigIntegerField": fields.MAX_INT,
-}
-
-
-def _bounded(formfield: forms.Field | None, db_field: models.Field) -> forms.Field | None:
-    limit = INTEGER_LIMITS.get(db_field.get_internal_type())
-    if not isinstance(formfield, forms.IntegerField) or limit is None:
-        return formfield
-    if formfield.max_value is None or formfield.max_value > limit:
-        formfield.max_value = limit
-        formfield.validators.append(MaxValueValidator(limit))
-        formfield.widget.attrs["max"] = limit
-    return formfield
 
 
 class SafeChangeList(ChangeList):
@@ -95,23 +55,17 @@ class SafeChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-def is_id(text: str) -> bool:
-    try:
-        return 0 < int(text) <= fields.MAX_INT
-    except ValueError:
-        return False
-
-
 class FieldTypes:
     """Form fields built from the shared types, for model admins and inlines alike."""
 
     formfield_overrides = FIELD_TYPES
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return _bounded(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return fields.capped_to_column(formfield, db_field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("form_class", IdChoicesField)
+        kwargs.setdefault("form_class", fields.IdChoicesField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -122,7 +76,7 @@ class BaseAdmin(FieldTypes, admin.ModelAdmin):
     def response_action(self, request: HttpRequest, queryset):
         # Django filters pk__in=selected without checking: "abc" or 2**70 would be a 500.
         selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-        if not all(is_id(pk) for pk in selected):
+        if not all(fields.is_id(pk) for pk in selected):
             self.message_user(request, "The selection must be ids of rows.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
@@ -151,21 +105,6 @@ def in_sight(
     if seen.sees_all_articles:
         return queryset
     return queryset.filter(**{f"{article_field}__in": visible_articles(seen)})
-
-
-class IdChoicesField(forms.ModelMultipleChoiceField):
-    """Rows chosen by id; a value that cannot be an id is an invalid choice, where Django would
-    pass 2**70 to the database (OverflowError on SQLite, "bigint out of range" on PostgreSQL)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if not is_id(str(pk)):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 def intermediate(modeladmin, request, queryset, form, title: str, action: str) -> HttpResponse:
