@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from annotations import services
 from annotations.models import History, Label, Review, Sentence, Verdict
@@ -28,17 +31,23 @@ def sentence(article):
 def test_sentence_detail_has_status_reviews_and_verdict(
     reviewer_client, sentence, reviewer, editor
 ):
-    review = services.review_save(
-        sentence=sentence, reviewer=reviewer, label="false", note="Wrong year.", evidence=EVIDENCE
-    )
-    verdict = services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="R")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
+        review = services.review_save(
+            sentence=sentence,
+            reviewer=reviewer,
+            label="false",
+            note="Wrong year.",
+            evidence=EVIDENCE,
+        )
+    with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=UTC), tick=False):
+        verdict = services.verdict_set(
+            sentence=sentence, editor=editor, label="false", rationale="R"
+        )
 
     response = reviewer_client.get(f"/api/sentences/{sentence.pk}/")
 
     assert response.status_code == 200
     payload = response.json()
-    review.refresh_from_db()
-    verdict.refresh_from_db()
     assert payload == {
         "id": sentence.pk,
         "article": sentence.article_id,
@@ -49,7 +58,7 @@ def test_sentence_detail_has_status_reviews_and_verdict(
         "text": sentence.text,
         "kind": "claim",
         "status": "final",
-        "updated_at": payload["updated_at"],
+        "updated_at": "2026-03-03T09:00:00Z",
         "reviews": [
             {
                 "id": review.pk,
@@ -59,8 +68,8 @@ def test_sentence_detail_has_status_reviews_and_verdict(
                 "note": "Wrong year.",
                 "evidence": EVIDENCE,
                 "version": 1,
-                "created_at": payload["reviews"][0]["created_at"],
-                "updated_at": payload["reviews"][0]["updated_at"],
+                "created_at": "2026-03-02T09:00:00Z",
+                "updated_at": "2026-03-02T09:00:00Z",
             }
         ],
         "verdict": {
@@ -72,8 +81,8 @@ def test_sentence_detail_has_status_reviews_and_verdict(
             "is_consensus": False,
             "needs_attention": False,
             "version": 1,
-            "created_at": payload["verdict"]["created_at"],
-            "updated_at": payload["verdict"]["updated_at"],
+            "created_at": "2026-03-03T09:00:00Z",
+            "updated_at": "2026-03-03T09:00:00Z",
         },
     }
 
