@@ -1,204 +1,161 @@
-"""Inter-reviewer agreement: Krippendorff's alpha (nominal, ordinal) and Cohen's kappa.
+"""Inter-reviewer agreement: Krippendorff's alpha (nominal, ordinal, per label) and Cohen's kappa.
 
-No Django imports: a selector feeds it rows from the database; the tests feed it lists.
+The one implementation of these figures (docs/agreement.md). No Django imports: the selectors
+(annotations/selectors/stats.py) feed it small aggregates counted by the database, and the
+tests feed it lists (tests/test_agreement.py checks it against a row-based reference and the
+`krippendorff` package).
 
-The input is a stream of rows ``(unit_id, coder_id, value)``: the unit is a sentence, the coder a
-reviewer, the value a label slug (or an integer rating). Rows are grouped once into
-``{unit: {coder: value}}``; so a coder gives at most one value per unit, and when the same
-``(unit, coder)`` comes twice **the last row wins**. A value of ``None`` means "no value": the row
-is skipped (it does not erase an earlier value).
+A *unit* is a sentence with two or more reviews. The database does not hand over reviews but
+*patterns*: how many reviews of a unit gave each label of the scale, and how many units share
+that pattern (units repeat a few patterns: three reviews out of seven labels make 84). Alpha
+follows Krippendorff's coincidence-matrix formulation: a unit of `m` values, `n_c` of them `c`,
+adds `n_c * n_k / (m - 1)` to the coincidence `o[c, k]` of every two values `c != k`. With `n_c`
+the marginals and `n` their total,
 
-Alpha follows Krippendorff's coincidence-matrix formulation: a unit with ``m_u >= 2`` values adds
-``n_uc * n_uk / (m_u - 1)`` to ``o[c, k]`` for every ordered pair of its values (``n_uc * (n_uc -
-1) / (m_u - 1)`` on the diagonal), so every pairable unit weighs as much as its number of values.
-Units with a single value cannot be paired and are left out, of the marginals too. Then
+    alpha = 1 - (n - 1) * sum(o[c, k] * d(c, k)) / sum(n_c * n_k * d(c, k))    (c != k)
 
-    alpha = 1 - (n - 1) * sum(o[c, k] * d(c, k)) / sum(n_c * n_k * d(c, k))
-
-over ``c != k``, where ``n_c`` are the marginals of ``o`` and ``n`` their total. Plain dicts and
-Counters, because a unit holds only a handful of values: 300,000 rows take about 0.3 s.
+Nominally `d` is 1 for any two different labels, so the observed sum needs only each label's
+share of disagreement, `n_c * (m - n_c) / (m - 1)` per unit, and the expected one only
+`n^2 - sum(n_c^2)`: the sums a `Sums` (and an article's summary) keeps, and that add up over
+days and articles.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
-from operator import itemgetter
 from typing import Any
 
-Row = tuple[Hashable, Hashable, Hashable]
-Units = dict[Hashable, dict[Hashable, Hashable]]
 
-LEVELS = ("nominal", "ordinal")
+class Scale:
+    """The labels as the agreement sees them: ids, slugs and ratings, in the scale's order.
 
-
-def krippendorff_alpha(
-    rows: Iterable[Row], *, level: str = "nominal", values: Sequence | None = None
-) -> float | None:
-    """Krippendorff's alpha of rows ``(unit_id, coder_id, value)``; None when undefined.
-
-    ``level`` is "nominal" (every disagreement counts the same) or "ordinal" (disagreements count
-    by how many values lie between the two, per the marginal frequencies). ``values`` is the
-    scale: its order is the ordinal order, and a value outside it is an error. Without it the
-    ordinal order is the values' own sort order. Values of the scale nobody used change nothing.
-
-    Undefined (None) when fewer than two values can be paired, or when all of them are the same
-    (no expected disagreement).
+    `labels` are mappings with the keys `id`, `slug` and `rating_value` (None for a label
+    without a rating, e.g. "unverifiable"), as `Label.objects.values()` gives them.
     """
-    if level not in LEVELS:
-        raise ValueError(f"level {level!r} is not supported; choose one of {', '.join(LEVELS)}")
-    units = _group(rows)
-    return _alpha((coders.values() for coders in units.values()), level=level, scale=values)
+
+    def __init__(self, labels: Iterable[Mapping[str, Any]]) -> None:
+        labels = list(labels)
+        self.ids = [int(label["id"]) for label in labels]
+        self.slugs = [label["slug"] for label in labels]
+        self.slug_of = dict(zip(self.ids, self.slugs, strict=True))
+        self.rating_of = [label["rating_value"] for label in labels]
+        self.ratings = sorted({rating for rating in self.rating_of if rating is not None})
+        self.rating_pairs = list(combinations(self.ratings, 2))
+
+    def pattern_of(self, label_ids: Iterable[int]) -> tuple[int, ...]:
+        """How many of these labels (one per review) are each label of the scale, in order."""
+        counts = Counter(label_ids)
+        return tuple(counts.get(i, 0) for i in self.ids)
+
+    def pattern_from_counts(self, counts: Mapping[int, int]) -> list[int]:
+        """{label id: reviews} as the count of each label of the scale, in order."""
+        return [counts.get(i, 0) for i in self.ids]
 
 
-def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> float | None:
-    """Cohen's (nominal) kappa of two raters from ``(value_a, value_b)`` per unit both rated.
-
-    None when undefined: no pairs, or chance agreement is certain (both raters used one and the
-    same value throughout). Pairs with a None on either side are skipped.
-    """
-    confusion = Counter((a, b) for a, b in pairs if a is not None and b is not None)
-    return kappa_from_confusion(confusion)[0]
+def unit_disagreement(pattern: Sequence[int]) -> tuple[int, float]:
+    """(m, disagreement) of one unit: its reviews and sum(n_c * (m - n_c)) / (m - 1)."""
+    m = sum(pattern)
+    return m, sum(n * (m - n) for n in pattern) / (m - 1)
 
 
-def pairwise_kappa(rows: Iterable[Row]) -> list[dict[str, Any]]:
-    """Cohen's kappa of every two coders who share at least one unit, sorted by coder ids.
+class Sums:
+    """The additive sums of a set of units (a day, a period, an article, everything)."""
 
-    Each entry is ``{"coders": (a, b), "units": n, "kappa": k, "observed": p_o}`` with ``a < b``;
-    ``observed`` is the share of common units on which they gave the same value, ``kappa`` is
-    None when undefined (see `cohen_kappa`). Coder ids must be mutually orderable.
-    """
-    return _pairwise(_group(rows))
+    def __init__(self, scale: Scale) -> None:
+        self.scale = scale
+        self.units = self.reviews = 0
+        self.n: Counter[str] = Counter()
+        self.dis = dict.fromkeys(scale.slugs, 0.0)
+        self.ratings: Counter[int] = Counter()
+        self.ordinal = dict.fromkeys(scale.rating_pairs, 0.0)
 
+    def add(self, units: int, pattern: Sequence[int]) -> None:
+        """`units` units whose reviews gave each label (in scale order) these many times.
 
-def agreement_summary(
-    rows: Iterable[Row], *, ordinal_values: Mapping[Hashable, int | None] | None = None
-) -> dict[str, Any]:
-    """Every agreement figure of one set of reviews, grouping the rows once.
+        A unit adds n_c * n_k / (m - 1) to the coincidence of every two values c != k; per
+        label that is n_c * (m - n_c) / (m - 1) ("dis"). The ordinal sums count only rated
+        reviews, in units with two or more of them.
+        """
+        m = sum(pattern)
+        self.units += units
+        self.reviews += units * m
+        rated: Counter[int] = Counter()
+        for slug, rating, n in zip(self.scale.slugs, self.scale.rating_of, pattern, strict=True):
+            if n:
+                self.n[slug] += units * n
+                self.dis[slug] += units * n * (m - n) / (m - 1)
+                if rating is not None:
+                    rated[rating] += n
+        m_rated = rated.total()
+        if m_rated >= 2:
+            for rating, n in rated.items():
+                self.ratings[rating] += units * n
+            for v, w in combinations(sorted(rated), 2):
+                self.ordinal[v, w] += units * rated[v] * rated[w] / (m_rated - 1)
 
-    Rows are ``(sentence_id, reviewer_id, label_slug)``, one per review, e.g.::
+    @classmethod
+    def total(cls, parts: Iterable[Sums], scale: Scale) -> Sums:
+        """The sums of several sets of units together."""
+        total = cls(scale)
+        for part in parts:
+            total.units += part.units
+            total.reviews += part.reviews
+            total.n.update(part.n)
+            total.ratings.update(part.ratings)
+            for slug, dis in part.dis.items():
+                total.dis[slug] += dis
+            for pair, o in part.ordinal.items():
+                total.ordinal[pair] += o
+        return total
 
-        Review.objects.values_list("sentence_id", "reviewer_id", "label__slug").iterator()
+    def nominal_alpha(self) -> float | None:
+        """Alpha over every label, each two different labels an equal disagreement."""
+        n = self.n.total()
+        return nominal_alpha(n, sum(self.dis.values()), sum(v * v for v in self.n.values()))
 
-    and ``ordinal_values`` maps a label slug to its rating 1..5, e.g.::
+    def label_alpha(self, slug: str) -> float | None:
+        """Alpha of "this label or not": its disagreements are the label's own `dis`."""
+        n, n_label = self.n.total(), self.n[slug]
+        if n < 2 or n_label in (0, n):
+            return None
+        return 1.0 - (n - 1) * self.dis[slug] / (n_label * (n - n_label))
 
-        dict(Label.objects.filter(rating_value__isnull=False).values_list("slug", "rating_value"))
-
-    Answers::
-
-        {
-            "units": sentences with at least two reviews,
-            "reviews": reviews of those sentences,
-            "alpha_nominal": alpha over all labels, or None,
-            "alpha_ordinal": alpha over the ratings, or None,
-            "pairs": pairwise_kappa(rows),
-        }
-
-    The ordinal figure only counts reviews whose label is in ``ordinal_values`` with a rating
-    that is not None (the others are ignored, so a sentence needs two *rated* reviews to count
-    there); ratings are ordered by their numbers. Without ``ordinal_values`` it is None.
-    """
-    units = _group(rows)
-    pairable = [coders for coders in units.values() if len(coders) >= 2]
-    alpha_ordinal = None
-    if ordinal_values is not None:
-        ratings = {value: rating for value, rating in ordinal_values.items() if rating is not None}
-        rated = ([ratings[v] for v in coders.values() if v in ratings] for coders in pairable)
-        alpha_ordinal = _alpha(rated, level="ordinal", scale=sorted(set(ratings.values())))
-    return {
-        "units": len(pairable),
-        "reviews": sum(len(coders) for coders in pairable),
-        "alpha_nominal": _alpha((coders.values() for coders in pairable), level="nominal"),
-        "alpha_ordinal": alpha_ordinal,
-        "pairs": _pairwise(units),
-    }
-
-
-def _group(rows: Iterable[Row]) -> Units:
-    units: Units = {}
-    for unit, coder, value in rows:
-        if value is None:
-            continue
-        coders = units.get(unit)
-        if coders is None:
-            units[unit] = {coder: value}
-        else:
-            coders[coder] = value  # the last row wins
-    return units
-
-
-def _alpha(
-    units: Iterable[Iterable[Hashable]], *, level: str, scale: Sequence | None = None
-) -> float | None:
-    """Alpha from the values of each unit (one collection of values per unit)."""
-    # Units repeat a few patterns (three reviews out of seven labels make 84 multisets), so each
-    # multiset of values is counted once and worked out once. Sorting by hash only makes equal
-    # multisets look alike; it needs no order among the values.
-    patterns = Counter(tuple(sorted(unit_values, key=hash)) for unit_values in units)
-    # Off-diagonal coincidences only: the diagonal carries no disagreement, and the marginals
-    # n_c are counted directly as integers.
-    coincidences: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    marginals: Counter[Hashable] = Counter()
-    for pattern, times in patterns.items():
-        m = len(pattern)
-        if m < 2:
-            continue
-        counts = Counter(pattern)
-        for value, n_value in counts.items():
-            marginals[value] += n_value * times
-        weight = times / (m - 1)
-        for (c, n_c), (k, n_k) in combinations(counts.items(), 2):
-            coincidences[c, k] += n_c * n_k * weight
-    if scale is not None:
-        _check_scale(marginals, scale)
-    n = marginals.total()
-    if n < 2 or len(marginals) < 2:
-        return None
-    # `coincidences` holds each unordered pair once; o and the expected sum are symmetric, so
-    # both sums below are halves of the full ones and the ratio is unchanged.
-    if level == "nominal":
-        observed = sum(coincidences.values())
-        expected = (n * n - sum(n_c * n_c for n_c in marginals.values())) / 2
-    else:
-        distance = ordinal_distance(marginals, scale)
-        observed = sum(o * distance(c, k) for (c, k), o in coincidences.items())
+    def ordinal_alpha(self) -> float | None:
+        """Alpha over the rated reviews, with Krippendorff's ordinal metric on the ratings."""
+        marginals = +self.ratings
+        n = marginals.total()
+        if n < 2 or len(marginals) < 2:
+            return None
+        distance = ordinal_distance(marginals)
+        observed = sum(o * distance(v, w) for (v, w), o in self.ordinal.items() if o)
         expected = sum(
-            marginals[c] * marginals[k] * distance(c, k) for c, k in combinations(marginals, 2)
+            marginals[v] * marginals[w] * distance(v, w) for v, w in combinations(marginals, 2)
         )
-    return 1.0 - (n - 1) * observed / expected
+        return 1.0 - (n - 1) * observed / expected
 
 
-def _check_scale(marginals: Counter[Hashable], scale: Sequence) -> None:
-    allowed = set(scale)
-    outside = [value for value in marginals if value not in allowed]
-    if outside:
-        raise ValueError(
-            f"value {outside[0]!r} is not on the scale; choose one of "
-            + ", ".join(repr(value) for value in scale)
-        )
+def nominal_alpha(n: int, dis: float, squares: int) -> float | None:
+    """1 - (n - 1) * dis / (n^2 - sum(n_c^2)) from the values `n`, their disagreements `dis`
+    and `squares` = sum(n_c^2); None where undefined (fewer than two values, or one label)."""
+    expected = n * n - squares
+    if n < 2 or expected == 0:
+        return None
+    return 1.0 - (n - 1) * dis / expected
 
 
-def ordinal_distance(
-    marginals: Counter[Hashable], scale: Sequence | None
-) -> Callable[[Hashable, Hashable], float]:
-    """Krippendorff's ordinal metric: (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2."""
-    if scale is None:
-        try:
-            order = sorted(marginals)
-        except TypeError:
-            raise ValueError("ordinal alpha needs `values` when the values do not sort") from None
-    else:
-        if len(set(scale)) != len(scale):
-            raise ValueError("the scale `values` lists a value twice")
-        order = [value for value in scale if value in marginals]
+def ordinal_distance(marginals: Mapping[int, int]) -> Callable[[int, int], float]:
+    """Krippendorff's ordinal metric on ratings: (sum of n_g for g from c to k - (n_c + n_k)
+    / 2) ** 2, the ratings ordered by their numbers."""
+    order = sorted(marginals)
     rank = {value: i for i, value in enumerate(order)}
     # cumulative[i] = n of the values ranked below i.
     cumulative = [0]
     for value in order:
         cumulative.append(cumulative[-1] + marginals[value])
 
-    def distance(c: Hashable, k: Hashable) -> float:
+    def distance(c: int, k: int) -> float:
         i, j = sorted((rank[c], rank[k]))
         between = cumulative[j + 1] - cumulative[i] - (marginals[c] + marginals[k]) / 2
         return between * between
@@ -209,7 +166,9 @@ def ordinal_distance(
 def kappa_from_confusion(
     confusion: Counter[tuple[Hashable, Hashable]],
 ) -> tuple[float | None, float | None]:
-    """(kappa, observed agreement) from counts of (value_a, value_b)."""
+    """Cohen's kappa of two reviewers and their observed agreement, from the counts of
+    (label of a, label of b) over the units both reviewed; kappa is None where chance
+    agreement is certain, both None without units."""
     n = confusion.total()
     if n == 0:
         return None, None
@@ -224,24 +183,3 @@ def kappa_from_confusion(
     if chance == n * n:
         return None, agree / n
     return (n * agree - chance) / (n * n - chance), agree / n
-
-
-def _pairwise(units: Units) -> list[dict[str, Any]]:
-    # One flat count of (coder a, coder b, value of a, value of b), split into one confusion
-    # matrix per pair of coders afterwards.
-    cells = Counter(
-        (a, b, value_a, value_b)
-        for coders in units.values()
-        if len(coders) >= 2
-        for (a, value_a), (b, value_b) in combinations(sorted(coders.items(), key=itemgetter(0)), 2)
-    )
-    confusions: defaultdict[tuple[Hashable, Hashable], Counter] = defaultdict(Counter)
-    for (a, b, value_a, value_b), count in cells.items():
-        confusions[a, b][value_a, value_b] = count
-    result = []
-    for coders, confusion in sorted(confusions.items(), key=itemgetter(0)):
-        kappa, observed = kappa_from_confusion(confusion)
-        result.append(
-            {"coders": coders, "units": confusion.total(), "kappa": kappa, "observed": observed}
-        )
-    return result

@@ -1,15 +1,24 @@
 """Agreement figures: Krippendorff's worked example, the `krippendorff` package, Cohen's kappa.
 
-No Django and no database: `annotations.agreement` is plain Python fed with
-`(unit_id, coder_id, value)` rows.
+No Django and no database. `annotations.agreement` (the one implementation, fed with patterns
+the database counts) is checked against the worked example, the `krippendorff` package and a
+row-based reference (tests/agreement_oracle.py), which is checked the same way further down.
 """
 
 import random
+from collections import Counter
 from fractions import Fraction
 
 import pytest
 
 from annotations.agreement import (
+    Scale,
+    Sums,
+    kappa_from_confusion,
+    nominal_alpha,
+    unit_disagreement,
+)
+from tests.agreement_oracle import (
     agreement_summary,
     cohen_kappa,
     krippendorff_alpha,
@@ -37,7 +46,171 @@ def matrix_rows(matrix: dict, rename=lambda value: value) -> list[tuple]:
     ]
 
 
-# --- Krippendorff's alpha ------------------------------------------------------------------
+# --- The production sums (annotations.agreement) --------------------------------------------
+
+
+def scale_of(values, ratings=None) -> Scale:
+    """A scale whose label ids are the values, rated by `ratings` (by default their own value)."""
+    ratings = ratings or {value: value for value in values}
+    return Scale([{"id": v, "slug": f"v{v}", "rating_value": ratings[v]} for v in values])
+
+
+def sums_of(matrix: dict, scale: Scale) -> Sums:
+    """The sums of a reliability matrix, fed as the stats feed them: one pattern per unit."""
+    units: dict = {}
+    for unit, _coder, value in matrix_rows(matrix):
+        units.setdefault(unit, []).append(value)
+    sums = Sums(scale)
+    patterns = Counter(scale.pattern_of(values) for values in units.values() if len(values) >= 2)
+    for pattern, times in patterns.items():
+        sums.add(times, list(pattern))
+    return sums
+
+
+def random_matrix(rng: random.Random, scale: list[int]) -> dict:
+    missing = rng.choice([0.0, 0.2, 0.5, 0.7])
+    return {
+        coder: [
+            None if rng.random() < missing else rng.choice(scale) for _ in range(rng.randint(2, 25))
+        ]
+        for coder in range(rng.randint(2, 6))
+    }
+
+
+def test_sums_reproduce_the_published_worked_example():
+    sums = sums_of(WORKED_EXAMPLE, scale_of([1, 2, 3, 4, 5]))
+
+    assert (sums.units, sums.reviews) == (11, 40)
+    assert round(sums.nominal_alpha(), 3) == 0.743
+    assert round(sums.ordinal_alpha(), 3) == 0.815
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal"])
+def test_sums_match_the_krippendorff_package_and_the_reference_on_random_data(level):
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = random.Random(20240611)
+    compared = 0
+    for _ in range(300):
+        values = list(range(1, rng.randint(2, 6) + 1))
+        matrix = random_matrix(rng, values)
+        sums = sums_of(matrix, scale_of(values))
+        ours = sums.nominal_alpha() if level == "nominal" else sums.ordinal_alpha()
+        reference = krippendorff_alpha(matrix_rows(matrix), level=level, values=values)
+        if ours is None:
+            assert reference is None
+            continue
+        width = max(len(row) for row in matrix.values())
+        reliability_data = [
+            [float("nan") if value is None else value for value in row]
+            + [float("nan")] * (width - len(row))
+            for row in matrix.values()
+        ]
+        theirs = krippendorff.alpha(
+            reliability_data=reliability_data, value_domain=values, level_of_measurement=level
+        )
+        assert ours == pytest.approx(float(theirs), abs=1e-9)
+        assert ours == pytest.approx(reference, abs=1e-9)
+        compared += 1
+    assert compared >= 250
+
+
+def test_label_alpha_is_the_nominal_alpha_of_this_label_or_not():
+    rng = random.Random(5)
+    compared = 0
+    for _ in range(200):
+        values = list(range(1, rng.randint(2, 5) + 1))
+        matrix = random_matrix(rng, values)
+        sums = sums_of(matrix, scale_of(values))
+        for value in values:
+            binary = [(u, c, v == value) for u, c, v in matrix_rows(matrix)]
+            reference = krippendorff_alpha(binary)
+            ours = sums.label_alpha(f"v{value}")
+            if reference is None:
+                assert ours is None
+            else:
+                assert ours == pytest.approx(reference, abs=1e-9)
+                compared += 1
+    assert compared >= 300
+
+
+def test_ordinal_sums_count_only_rated_reviews_in_units_with_two_of_them():
+    """Labels without a rating (unverifiable) count for nominal alpha, not for ordinal."""
+    rng = random.Random(11)
+    ratings = {1: 1, 2: 3, 3: None, 4: 5, 5: None}
+    slugs = {value: f"v{value}" for value in ratings}
+    for _ in range(200):
+        matrix = random_matrix(rng, list(ratings))
+        sums = sums_of(matrix, scale_of(list(ratings), ratings))
+        rows = [(u, c, slugs[v]) for u, c, v in matrix_rows(matrix)]
+        reference = agreement_summary(
+            rows, ordinal_values={slugs[v]: rating for v, rating in ratings.items()}
+        )
+
+        assert (sums.units, sums.reviews) == (reference["units"], reference["reviews"])
+        for ours, theirs in [
+            (sums.nominal_alpha(), reference["alpha_nominal"]),
+            (sums.ordinal_alpha(), reference["alpha_ordinal"]),
+        ]:
+            assert (ours is None) == (theirs is None)
+            if ours is not None:
+                assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_sums_of_parts_add_up_to_the_sums_of_the_whole():
+    """Days add up to periods, and an article's kept (n, dis, squares) give its alpha."""
+    rng = random.Random(13)
+    scale = scale_of([1, 2, 3, 4])
+    units = [[rng.randint(0, 2) for _ in range(4)] for _ in range(120)]
+    units = [pattern for pattern in units if sum(pattern) >= 2]
+    whole = Sums(scale)
+    parts = [Sums(scale) for _ in range(5)]
+    for number, pattern in enumerate(units):
+        whole.add(1, pattern)
+        parts[number % 5].add(1, pattern)
+
+    total = Sums.total(parts, scale)
+
+    assert (total.units, total.reviews, total.n) == (whole.units, whole.reviews, whole.n)
+    for figure in ("nominal_alpha", "ordinal_alpha"):
+        assert getattr(total, figure)() == pytest.approx(getattr(whole, figure)(), abs=1e-12)
+    n = sum(sum(pattern) for pattern in units)
+    dis = sum(unit_disagreement(pattern)[1] for pattern in units)
+    squares = sum(count * count for count in whole.n.values())
+    assert nominal_alpha(n, dis, squares) == pytest.approx(whole.nominal_alpha(), abs=1e-12)
+
+
+def test_unit_disagreement_is_what_a_unit_adds_to_the_nominal_sums():
+    scale = scale_of([1, 2, 3])
+    for pattern in ([2, 0, 0], [1, 1, 0], [2, 1, 1], [0, 3, 2]):
+        sums = Sums(scale)
+        sums.add(1, pattern)
+
+        assert unit_disagreement(pattern) == (sum(pattern), pytest.approx(sum(sums.dis.values())))
+
+
+def test_nominal_alpha_is_undefined_with_fewer_than_two_values_or_a_single_label():
+    assert nominal_alpha(0, 0.0, 0) is None
+    assert nominal_alpha(1, 0.0, 1) is None
+    assert nominal_alpha(4, 0.0, 16) is None
+    assert nominal_alpha(4, 0.0, 8) == 1.0
+
+
+def test_kappa_from_confusion_equals_the_textbook_formula():
+    rng = random.Random(17)
+    for _ in range(200):
+        labels = ["true", "mixed", "false", "unverifiable"][: rng.randint(2, 4)]
+        pairs = [(rng.choice(labels), rng.choice(labels)) for _ in range(rng.randint(1, 40))]
+        kappa, observed = kappa_from_confusion(Counter(pairs))
+
+        assert observed == pytest.approx(sum(a == b for a, b in pairs) / len(pairs))
+        if len({value for pair in pairs for value in pair}) == 1:
+            assert kappa is None
+        else:
+            assert kappa == pytest.approx(float(reference_kappa(pairs)), abs=1e-12)
+    assert kappa_from_confusion(Counter()) == (None, None)
+
+
+# --- The reference: Krippendorff's alpha from rows ---------------------------------------
 
 
 def test_alpha_reproduces_the_published_worked_example():
@@ -194,7 +367,7 @@ def test_alpha_rejects_unknown_levels_and_values_off_the_scale():
         krippendorff_alpha(mixed, level="ordinal")
 
 
-# --- Cohen's kappa ---------------------------------------------------------------------------
+# --- The reference: Cohen's kappa ----------------------------------------------------------
 
 
 def confusion_pairs(matrix: list[list[int]], categories: list[str]) -> list[tuple[str, str]]:
