@@ -6,6 +6,8 @@ selectors.py. Deleting is protected wherever it would take reviewers' work with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -75,9 +77,53 @@ class Article(models.Model):
         return self.title
 
 
+# A sentence's packed review summary (Sentence.review_labels / review_codes), written by
+# services/summaries.py and read by the selectors: the format lives here only.
+
+
+def review_labels_pack(counts: Mapping[int, int]) -> str:
+    """{label id: reviews} as `review_labels`: "label_id:count,...", by label id."""
+    return ",".join(f"{label}:{n}" for label, n in sorted(counts.items()))
+
+
+def review_labels_parse(text: str) -> dict[int, int]:
+    """`review_labels` back into {label id: reviews}."""
+    return {
+        int(label): int(n) for label, n in (item.split(":") for item in text.split(",") if item)
+    }
+
+
+def review_codes_pack(codes: Iterable[tuple[int, int]]) -> str:
+    """[(reviewer id, label id)] as `review_codes`: "reviewer_id:label_id,...", in the order
+    given (the services give them by reviewer id)."""
+    return ",".join(f"{reviewer}:{label}" for reviewer, label in codes)
+
+
+def review_codes_parse(text: str) -> list[tuple[int, int]]:
+    """`review_codes` back into [(reviewer id, label id)], by reviewer id."""
+    return [
+        (int(reviewer), int(label))
+        for reviewer, label in (item.split(":") for item in text.split(",") if item)
+    ]
+
+
 class SentenceQuerySet(models.QuerySet):
     def claims(self) -> SentenceQuerySet:
         return self.filter(kind=Sentence.Kind.CLAIM)
+
+    def disputed(self) -> SentenceQuerySet:
+        return self.filter(status=Sentence.Status.DISPUTED)
+
+    def units(self) -> SentenceQuerySet:
+        """The units of agreement: sentences with two or more reviews (sentence_unit_idx)."""
+        return self.filter(review_count__gte=2)
+
+    def reviewed_by(self, reviewer_id: int) -> SentenceQuerySet:
+        """Sentences `reviewer_id` reviewed, read off `review_codes` (no join to the reviews)."""
+        return self.filter(
+            Q(review_codes__startswith=f"{reviewer_id}:")
+            | Q(review_codes__contains=f",{reviewer_id}:")
+        )
 
 
 class Sentence(models.Model):
@@ -235,6 +281,15 @@ class Label(models.Model):
         return self.name
 
 
+class ReviewQuerySet(models.QuerySet):
+    def by(self, reviewer_id: int) -> ReviewQuerySet:
+        return self.filter(reviewer=reviewer_id)
+
+    def of_claims(self) -> ReviewQuerySet:
+        """Reviews of claims (a reviewer's progress counts these)."""
+        return self.filter(sentence__kind=Sentence.Kind.CLAIM)
+
+
 class Review(models.Model):
     """One reviewer's rating of one sentence; changing it updates it (and bumps version)."""
 
@@ -257,8 +312,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Not stored: services.review_save sets it so interfaces can answer 201 or 200.
-    was_created = False
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["sentence_id", "created_at", "id"]

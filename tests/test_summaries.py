@@ -13,7 +13,14 @@ from django.core.management.base import CommandError
 
 from annotations import exports, services
 from annotations.errors import Forbidden, InvalidInput
-from annotations.models import Article, ArticleSummary, Label, Sentence
+from annotations.models import (
+    Article,
+    ArticleSummary,
+    Label,
+    Sentence,
+    review_codes_parse,
+    review_labels_parse,
+)
 from annotations.services import summaries
 from tests.factories import UserFactory, article_create
 
@@ -30,14 +37,30 @@ def test_review_fields_sum_up_a_sentences_reviews_in_a_fixed_order():
         "review_labels": "3:2,5:1",
         "review_codes": "2:5,4:3,7:3",
     }
-    assert summaries.labels_parse(fields["review_labels"]) == {3: 2, 5: 1}
-    assert summaries.codes_parse(fields["review_codes"]) == [(2, 5), (4, 3), (7, 3)]
+    assert review_labels_parse(fields["review_labels"]) == {3: 2, 5: 1}
+    assert review_codes_parse(fields["review_codes"]) == [(2, 5), (4, 3), (7, 3)]
     assert summaries.review_fields([]) == {
         "review_count": 0,
         "reviewed_at": None,
         "review_labels": "",
         "review_codes": "",
     }
+
+
+def test_reviewed_by_reads_whole_reviewer_ids_off_the_packed_codes(db):
+    """Reviewer 1 is not reviewer 11 or 21: the codes are matched at an item's start."""
+    sentences = article_create(sentences=4).sentences.order_by("index")
+    for sentence, codes in zip(sentences, ["1:3", "11:3,21:4", "2:3,1:5", "12:4"], strict=True):
+        Sentence.objects.filter(pk=sentence.pk).update(review_codes=codes)
+
+    def indexes(reviewer_id: int) -> list[int]:
+        return list(Sentence.objects.reviewed_by(reviewer_id).values_list("index", flat=True))
+
+    assert indexes(1) == [0, 2]
+    assert indexes(11) == [1]
+    assert indexes(2) == [2]
+    assert indexes(4) == []
+    Sentence.objects.update(review_codes="")  # as they were: the teardown checks summaries
 
 
 @pytest.fixture
@@ -95,9 +118,9 @@ def test_reviews_and_verdicts_move_the_article_summary(settings, three_reviewers
     s1.refresh_from_db()
     unverifiable, mixed = (Label.objects.get(slug=slug).pk for slug in ("unverifiable", "mixed"))
     assert s1.review_count == 3
-    assert summaries.labels_parse(s1.review_labels) == {unverifiable: 2, mixed: 1}
+    assert review_labels_parse(s1.review_labels) == {unverifiable: 2, mixed: 1}
 
-    services.verdict_set(sentence=s1, editor=editor, label="unverifiable")
+    services.verdict_set(sentence=s1, user=editor, label="unverifiable")
     services.review_delete(sentence=s0, reviewer=b)
     # s0 has one review left (no unit); s1 is final.
     assert summary_of(article)["in_review"] == 2

@@ -27,7 +27,9 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import F, Func, TextField, Value
+
+from annotations.models import review_codes_pack, review_labels_pack
 
 # (reviewer id, label id, last change) of one review.
 ReviewRow = tuple[int, int, datetime]
@@ -49,30 +51,14 @@ _CHUNK = 500  # articles per statement when many are refreshed
 
 
 def review_fields(reviews: Iterable[ReviewRow]) -> dict[str, Any]:
-    """A sentence's review summary from its reviews (any order)."""
+    """A sentence's review summary from its reviews (any order), packed as models.py says."""
     rows = sorted(reviews)
-    labels = Counter(label for _, label, _ in rows)
     return {
         "review_count": len(rows),
         "reviewed_at": max((changed for _, _, changed in rows), default=None),
-        "review_labels": ",".join(f"{label}:{n}" for label, n in sorted(labels.items())),
-        "review_codes": ",".join(f"{reviewer}:{label}" for reviewer, label, _ in rows),
+        "review_labels": review_labels_pack(Counter(label for _, label, _ in rows)),
+        "review_codes": review_codes_pack((reviewer, label) for reviewer, label, _ in rows),
     }
-
-
-def labels_parse(text: str) -> dict[int, int]:
-    """`review_labels` back into {label id: count}."""
-    return {
-        int(label): int(n) for label, n in (item.split(":") for item in text.split(",") if item)
-    }
-
-
-def codes_parse(text: str) -> list[tuple[int, int]]:
-    """`review_codes` back into [(reviewer id, label id)], by reviewer id."""
-    return [
-        (int(reviewer), int(label))
-        for reviewer, label in (item.split(":") for item in text.split(",") if item)
-    ]
 
 
 # PostgreSQL advisory locks keyed on the article: this base plus the article's id.
@@ -100,13 +86,6 @@ def article_lock(*article_ids: int) -> None:
             "SELECT pg_advisory_xact_lock(%s + id) FROM unnest(%s::bigint[]) AS id ORDER BY id",
             [ARTICLE_LOCK_BASE, sorted(set(article_ids))],
         )
-
-
-def reviewed_by(reviewer_id: int) -> Q:
-    """Sentences `reviewer_id` reviewed, read off `review_codes` (no join to the reviews)."""
-    return Q(review_codes__startswith=f"{reviewer_id}:") | Q(
-        review_codes__contains=f",{reviewer_id}:"
-    )
 
 
 def _table(model: Any) -> str:
