@@ -120,3 +120,88 @@ def test_days_at_the_ends_of_the_calendar_answer_400_not_500(editor_client, quer
     response = editor_client.get(f"/api/stats/?{query}")
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+# --- Cached answers follow every edit of what they are computed from -------------------------
+# The figures are cached under a fingerprint of the data (selectors/scope.py). These edit
+# articles and tags as the admin saves them, and ask again.
+
+
+@pytest.fixture
+def two_sources(db):
+    daily = article_create(sentences=2, source="Daily", tags=["health"])
+    weekly = article_create(sentences=3, source="Weekly", tags=["sport"])
+    return daily, weekly
+
+
+def test_a_cached_answer_is_kept_while_nothing_it_depends_on_changes(editor_client, two_sources):
+    """The tests below would pass without a cache; this one shows the cache answers."""
+    _, weekly = two_sources
+    assert editor_client.get("/api/stats/?source=Daily").json()["sentences"] == 2
+
+    # A bulk update that leaves updated_at alone is seen only once the figures expire.
+    type(weekly).objects.filter(pk=weekly.pk).update(source="Daily")
+
+    assert editor_client.get("/api/stats/?source=Daily").json()["sentences"] == 2
+
+
+def test_editing_an_articles_source_changes_the_cached_figures(editor_client, two_sources):
+    """Regression: /api/stats/?source= kept answering the old figures after a source edit."""
+    _, weekly = two_sources
+    assert editor_client.get("/api/stats/?source=Daily").json()["sentences"] == 2
+
+    weekly.source = "Daily"
+    weekly.save(update_fields=["source", "updated_at"])  # as the admin's change form saves
+
+    assert editor_client.get("/api/stats/?source=Daily").json()["sentences"] == 5
+
+
+def test_editing_an_articles_title_changes_the_cached_progress(editor_client, two_sources):
+    daily, _ = two_sources
+    titles = [row["title"] for row in editor_client.get("/api/stats/").json()["progress"]]
+    assert daily.title in titles
+
+    daily.title = "Clinics stay open"
+    daily.save(update_fields=["title", "updated_at"])
+
+    titles = [row["title"] for row in editor_client.get("/api/stats/").json()["progress"]]
+    assert "Clinics stay open" in titles
+
+
+def test_linking_and_unlinking_a_tag_changes_the_cached_figures(editor_client, two_sources):
+    daily, weekly = two_sources
+    health = daily.tags.get()
+    assert editor_client.get("/api/stats/?tag=health").json()["sentences"] == 2
+
+    weekly.tags.add(health)  # the admin's form saves tags through the relation
+    assert editor_client.get("/api/stats/?tag=health").json()["sentences"] == 5
+
+    daily.tags.remove(health)
+    assert editor_client.get("/api/stats/?tag=health").json()["sentences"] == 3
+
+
+def test_renaming_a_tag_changes_the_cached_figures_of_its_name(editor_client, two_sources):
+    daily, weekly = two_sources
+    health, sport = daily.tags.get(), weekly.tags.get()
+    assert editor_client.get("/api/stats/?tag=health").json()["sentences"] == 2
+
+    for tag, name in [(health, "tmp"), (sport, "health"), (health, "sport")]:
+        tag.name = name
+        tag.save()
+
+    assert editor_client.get("/api/stats/?tag=health").json()["sentences"] == 3
+
+
+def test_editing_an_article_changes_the_cached_progress_page(two_sources):
+    """The dashboard's table, cached by progress_page, follows the same fingerprint."""
+    from annotations import selectors
+
+    daily, _ = two_sources
+    first = selectors.progress_page(selectors.StatsFilters(), order="title")
+    assert [row["source"] for row in first.object_list] == ["Daily", "Weekly"]
+
+    daily.source = "Monthly"
+    daily.save(update_fields=["source", "updated_at"])
+
+    again = selectors.progress_page(selectors.StatsFilters(), order="title")
+    assert {row["source"] for row in again.object_list} == {"Monthly", "Weekly"}

@@ -11,17 +11,9 @@ from annotations.selectors.articles import (
     sentence_list,
     workspace,
 )
-from annotations.selectors.stats import (
-    PROGRESS_COUNTS,
-    PROGRESS_ORDERS,
-    StatsFilters,
-    disputed_sentences,
-    filter_articles,
-    filter_tags,
-    progress_page,
-    stats,
-    stats_scope,
-)
+from annotations.selectors.progress import PROGRESS_COUNTS, PROGRESS_ORDERS, progress_page
+from annotations.selectors.scope import StatsFilters, filter_articles, filter_tags, stats_scope
+from annotations.selectors.stats import disputed_row, disputed_sentences, stats
 
 __all__ = [
     "PROGRESS_COUNTS",
@@ -31,6 +23,7 @@ __all__ = [
     "article_list",
     "article_queue",
     "assignment_list",
+    "disputed_row",
     "disputed_sentences",
     "filter_articles",
     "filter_tags",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -14,9 +15,9 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from annotations.api.serializers import ReviewSerializer, VerdictSerializer
-from annotations.models import Article, Assignment, History, Label, Review, Sentence
+from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
 from annotations.permissions import Viewer
 
 
@@ -71,11 +72,9 @@ def article_queue(viewer: Viewer) -> QuerySet[Article]:
     rated claims in a subquery.
     """
     mine = (
-        Review.objects.filter(
-            article=OuterRef("pk"),
-            sentence__kind=Sentence.Kind.CLAIM,
-            reviewer=viewer.user.pk,
-        )
+        Review.objects.by(viewer.user.pk)
+        .of_claims()
+        .filter(article=OuterRef("pk"))
         .order_by()
         .values("reviewer")
         .annotate(n=Count("id"))
@@ -130,18 +129,16 @@ def assignment_list(viewer: Viewer) -> QuerySet[Assignment]:
     Editors see every assignment, reviewers their own; one query with two subqueries.
     """
     rated = (
-        Review.objects.filter(
-            article=OuterRef("article_id"),
-            sentence__kind=Sentence.Kind.CLAIM,
-            reviewer=OuterRef("reviewer_id"),
-        )
+        Review.objects.of_claims()
+        .filter(article=OuterRef("article_id"), reviewer=OuterRef("reviewer_id"))
         .order_by()
         .values("reviewer")
         .annotate(n=Count("id"))
         .values("n")
     )
     claims = (
-        Sentence.objects.filter(article=OuterRef("article_id"), kind=Sentence.Kind.CLAIM)
+        Sentence.objects.claims()
+        .filter(article=OuterRef("article_id"))
         .order_by()
         .values("article")
         .annotate(n=Count("id"))
@@ -174,16 +171,10 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
         return None
     paragraphs: list[list[dict[str, Any]]] = []
     rows = list(article.sentences.all())
-    # One serializer per kind for the whole article: DRF's per-instance field setup would
-    # otherwise dominate a 300-sentence page.
-    reviews = [r for s in rows for r in s.reviews.all()]
-    review_data = dict(
-        zip((r.pk for r in reviews), ReviewSerializer(reviews, many=True).data, strict=True)
-    )
-    verdicts = [v for s in rows if (v := getattr(s, "verdict", None)) is not None]
-    verdict_data = dict(
-        zip((v.pk for v in verdicts), VerdictSerializer(verdicts, many=True).data, strict=True)
-    )
+    review_data = {r.pk: review_data_of(r) for s in rows for r in s.reviews.all()}
+    verdict_data = {
+        v.pk: verdict_data_of(v) for s in rows if (v := getattr(s, "verdict", None)) is not None
+    }
     sentences: dict[int, dict[str, Any]] = {}
     previous = None
     for sentence in rows:
@@ -231,4 +222,59 @@ def workspace(viewer: Viewer, pk: int) -> dict[str, Any] | None:
             ],
             "sentences": sentences,
         },
+    }
+
+
+# The workspace's JSON holds reviews and verdicts exactly as the API shows them
+# (api.serializers.ReviewSerializer / VerdictSerializer; tests/test_workspace_data.py compares
+# them), built here because reads do not import the API, and because DRF's per-instance field
+# setup would dominate a 300-sentence page.
+
+
+def _datetime_data(value: datetime | None) -> str | None:
+    """A date-time as DRF renders it: ISO 8601 in the current time zone, UTC as "Z"."""
+    if value is None:
+        return None
+    if timezone.is_aware(value):
+        value = value.astimezone(timezone.get_current_timezone())
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def review_data_of(review: Review) -> dict[str, Any]:
+    """A review as the API's ReviewSerializer gives it (its reviewer and label loaded)."""
+    return {
+        "id": review.pk,
+        "sentence": review.sentence_id,
+        "reviewer": review.reviewer.username,
+        "label": review.label.slug,
+        "note": review.note,
+        "evidence": [
+            {
+                "url": item["url"],
+                "title": item.get("title", ""),
+                "quote": item.get("quote", ""),
+                "stance": item.get("stance", "context"),
+            }
+            for item in review.evidence
+        ],
+        "version": review.version,
+        "created_at": _datetime_data(review.created_at),
+        "updated_at": _datetime_data(review.updated_at),
+    }
+
+
+def verdict_data_of(verdict: Verdict) -> dict[str, Any]:
+    """A verdict as the API's VerdictSerializer gives it (its label and decider loaded)."""
+    return {
+        "id": verdict.pk,
+        "sentence": verdict.sentence_id,
+        "label": verdict.label.slug,
+        "rationale": verdict.rationale,
+        "decided_by": verdict.decided_by.username if verdict.decided_by else None,
+        "is_consensus": verdict.is_consensus,
+        "needs_attention": verdict.needs_attention,
+        "version": verdict.version,
+        "created_at": _datetime_data(verdict.created_at),
+        "updated_at": _datetime_data(verdict.updated_at),
     }

@@ -1,123 +1,53 @@
-"""The figures of /api/stats/ and /dashboard/: counts, progress, throughput, agreement."""
+"""The figures of /api/stats/ and /dashboard/: counts, backlog, throughput, agreement, disputes.
+
+Both interfaces call `stats`, so the page and the API can never disagree. Everything is
+aggregated in the database in a fixed number of queries, whatever the number of articles,
+sentences or reviewers; the agreement figures are worked out from small aggregates by
+annotations.agreement (see _agreement). What the figures cover and how they are cached is in
+scope.py, the per-article table in progress.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from functools import cache as memoize
 from itertools import combinations
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Lower, TruncDate
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from annotations import agreement
+from annotations.agreement import Scale, Sums
 from annotations.models import (
-    Article,
-    Assignment,
-    History,
     Label,
     Review,
     Sentence,
-    Tag,
     Verdict,
+    review_codes_parse,
+    review_labels_parse,
 )
 from annotations.permissions import Viewer
-from annotations.services import summaries
+from annotations.selectors.progress import PROGRESS_COUNTS, progress_rows
+from annotations.selectors.scope import (
+    STATS_CACHE_SECONDS,
+    StatsFilters,
+    article_q,
+    articles_in_scope,
+    cache_key,
+    in_dates,
+    narrowed,
+    stats_scope,
+)
 
-# --- Stats: the figures of /api/stats/ and /dashboard/ -----------------------------------------
-# Both interfaces call `stats`, so the page and the API can never disagree. Everything is
-# aggregated in the database in a fixed number of queries, whatever the number of articles,
-# sentences or reviewers; the agreement figures are worked out from small aggregates with the
-# formulas of annotations.agreement (see _agreement).
-
-STATS_CACHE_SECONDS = 300  # also bounds how stale the time-dependent figures (backlog age) get
 DISPUTED_SHOWN = 50  # disputed sentences in the stats; the CSV download lists them all
 BACKLOG_BUCKETS = (("<1 day", 1), ("1-7 days", 7), ("7-30 days", 30), (">30 days", None))
-
-
-@dataclass(frozen=True)
-class StatsFilters:
-    """What the figures cover (validated by annotations.dashboard.StatsFilterForm).
-
-    `source`, `tag` and `reviewer` narrow the articles; `date_from` / `date_to` (days in the
-    site's time zone, both included) narrow the activity: reviews and verdicts by their last
-    change, agreement by the day a sentence was last reviewed. Without dates activity is
-    counted over all time, and the charts over time show the last `days` days.
-    """
-
-    date_from: date | None = None
-    date_to: date | None = None
-    source: str = ""
-    tag: str = ""
-    reviewer: str = ""  # a username; reviewer_id is its pk
-    reviewer_id: int | None = None
-    days: int = 30
-
-    def window(self, today: date) -> tuple[date, date]:
-        """The days the charts over time cover."""
-        end = self.date_to or today
-        start = self.date_from or end - timedelta(days=self.days - 1)
-        return start, end
-
-    def as_params(self) -> dict[str, str]:
-        """The filters as query parameters (empty ones left out), for links and CSV URLs."""
-        params = {
-            "from": self.date_from.isoformat() if self.date_from else "",
-            "to": self.date_to.isoformat() if self.date_to else "",
-            "source": self.source,
-            "tag": self.tag,
-            "reviewer": self.reviewer,
-            "days": str(self.days) if self.days != 30 else "",
-        }
-        return {key: value for key, value in params.items() if value}
-
-
-def stats_scope(viewer: Viewer, filters: StatsFilters) -> StatsFilters:
-    """The filters a viewer's figures really use: a reviewer sees only their own."""
-    if viewer.is_editor:
-        return filters
-    return replace(filters, reviewer=viewer.user.get_username(), reviewer_id=viewer.user.pk)
-
-
-def filter_articles(viewer: Viewer) -> QuerySet[Article]:
-    """The articles whose sources and tags the viewer's filters may name and menus offer.
-
-    Everyone's when the viewer may see every article; with closed reviewing, a reviewer's own
-    (those their figures cover), so that a source or tag of articles they may not see answers
-    exactly as one that does not exist.
-    """
-    if viewer.sees_all_articles:
-        return Article.objects.all()
-    return _articles_in_scope(StatsFilters(reviewer_id=viewer.user.pk))
-
-
-def filter_tags(viewer: Viewer) -> QuerySet[Tag]:
-    """The tags the viewer's filters may name (all, or those of filter_articles)."""
-    if viewer.sees_all_articles:
-        return Tag.objects.all()
-    return Tag.objects.filter(articles__in=filter_articles(viewer)).distinct()
 
 
 def stats(
@@ -129,9 +59,10 @@ def stats(
     agreement's `per_article`) where the default scope makes them available from
     `progress_page` a page at a time: the dashboard shows 50 articles, not all.
 
-    Cached under a key that changes whenever a review, verdict, sentence, article, assignment
-    or label changes (two small queries, see _stats_fingerprint), so a cached answer is never
-    stale; STATS_CACHE_SECONDS only bounds the time-dependent figures (the backlog's ages).
+    Cached under a key that changes whenever a review, verdict, sentence, article (its
+    metadata and tags too), assignment or label changes (two small queries, see
+    scope.cache_key), so a cached answer is not stale; STATS_CACHE_SECONDS bounds the
+    time-dependent figures (the backlog's ages).
     """
     filters = stats_scope(viewer, filters or StatsFilters())
     today = timezone.localdate()
@@ -140,11 +71,11 @@ def stats(
             "id", "slug", "name", "colour", "rating_value", "active"
         )
     )
-    key = _cache_key(
+    key = cache_key(
         "stats",
+        filters,
         [tuple(label.values()) for label in labels],
         viewer.is_editor,
-        sorted(filters.as_params().items()),
         filters.reviewer_id,
         per_article,
     )
@@ -153,37 +84,6 @@ def stats(
         figures = _stats_compute(viewer, filters, labels, today, per_article)
         cache.set(key, figures, STATS_CACHE_SECONDS)
     return figures
-
-
-def _cache_key(kind: str, *parts: Any) -> str:
-    """A cache key for figures of `kind` computed from `parts`, which changes with the data."""
-    today = timezone.localdate().isoformat()
-    zone = timezone.get_current_timezone_name()
-    value = repr((_stats_fingerprint(), today, zone, parts))
-    return f"{kind}:2:" + hashlib.sha256(value.encode()).hexdigest()
-
-
-def _stats_fingerprint() -> tuple:
-    """Values that change whenever anything the figures count changes; each an index probe.
-
-    Every write of a review or verdict adds a History row (deletes too) and bumps its
-    sentence's updated_at; imports add articles and sentences; assignments are few.
-    """
-    table = {
-        model: connection.ops.quote_name(model._meta.db_table)
-        for model in (History, Sentence, Article, Assignment)
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {table[History]}),"
-            f" (SELECT MAX(id) FROM {table[Sentence]}),"
-            f" (SELECT MAX(updated_at) FROM {table[Sentence]}),"
-            f" (SELECT MAX(id) FROM {table[Article]}),"
-            f" (SELECT COUNT(*) FROM {table[Article]}),"
-            f" (SELECT MAX(id) FROM {table[Assignment]}),"
-            f" (SELECT COUNT(*) FROM {table[Assignment]})"
-        )
-        return tuple(str(value) for value in cursor.fetchone())
 
 
 def _stats_compute(
@@ -198,7 +98,7 @@ def _stats_compute(
     totals, backlog_by_age = _totals(filters)
     progress = article_sums = None
     if per_article:
-        progress, article_sums = _progress(filters)
+        progress, article_sums = progress_rows(filters)
     reviews_by_label, reviewers = _reviews_by_label(filters, slug_of)
     verdicts_by_label, flagged = _verdicts_by_label(filters, slug_of)
     figures: dict[str, Any] = {
@@ -233,70 +133,13 @@ def _stats_compute(
     }
     if progress is not None:
         figures["progress"] = progress
-    elif not _narrowed(filters):
+    elif not narrowed(filters):
         del figures["agreement"]["per_article"]  # progress_page has it, a page at a time
     if viewer.is_editor:
         figures["disputed_sentences"] = [
-            _disputed_row(sentence) for sentence in disputed_sentences(filters)[:DISPUTED_SHOWN]
+            disputed_row(sentence) for sentence in disputed_sentences(filters)[:DISPUTED_SHOWN]
         ]
     return figures
-
-
-def _article_q(filters: StatsFilters, prefix: str = "") -> Q:
-    """The source and tag filters on articles, from a model `prefix` away (e.g. "article__")."""
-    q = Q()
-    if filters.source:
-        q &= Q(**{f"{prefix}source": filters.source})
-    if filters.tag:
-        q &= Q(**{f"{prefix}tags__name": filters.tag})
-    return q
-
-
-def _datetime_range(filters: StatsFilters) -> tuple[datetime | None, datetime | None]:
-    """The date filters as [start, end) instants in the site's time zone."""
-    zone = timezone.get_current_timezone()
-    start = end = None
-    if filters.date_from:
-        start = datetime.combine(filters.date_from, time.min, tzinfo=zone)
-    if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone)
-    return start, end
-
-
-def _in_dates(filters: StatsFilters, field: str = "updated_at") -> Q:
-    start, end = _datetime_range(filters)
-    q = Q()
-    if start:
-        q &= Q(**{f"{field}__gte": start})
-    if end:
-        q &= Q(**{f"{field}__lt": end})
-    return q
-
-
-def _narrowed(filters: StatsFilters) -> bool:
-    """Whether dates or a reviewer narrow the units of agreement (per-article alpha then
-    cannot come from the articles' summaries, which count all their units)."""
-    return bool(filters.date_from or filters.date_to or filters.reviewer_id is not None)
-
-
-def _articles_in_scope(filters: StatsFilters) -> QuerySet[Article]:
-    """The articles the figures cover. A reviewer's are those assigned to them and those they
-    reviewed in."""
-    articles = Article.objects.filter(_article_q(filters))
-    if filters.reviewer_id is not None:
-        mine = filters.reviewer_id
-        # As semi-joins: the reviewer's reviews are read once (by review_reviewer_idx), not
-        # probed for every article.
-        articles = articles.filter(
-            Q(pk__in=Assignment.objects.filter(reviewer=mine).values("article_id"))
-            | Q(pk__in=Review.objects.filter(reviewer=mine).values("article_id"))
-        )
-    return articles
-
-
-# The counts of each row of the per-article figures (claims by status), in this order.
-PROGRESS_COUNTS = ("sentences", "claims", *Sentence.Status.values)
-_SUMS = ("units", "unit_reviews", "unit_disagreement", "unit_label_squares")
 
 
 def _totals(filters: StatsFilters) -> tuple[dict[str, int], list[dict[str, Any]]]:
@@ -315,7 +158,7 @@ def _totals(filters: StatsFilters) -> tuple[dict[str, int], list[dict[str, Any]]
         buckets[f"articles_{number}"] = Count("pk", filter=pending)
         buckets[f"pending_{number}"] = Coalesce(Sum("summary__pending", filter=pending), 0)
         newer = now - timedelta(days=limit) if limit is not None else None
-    figures = _articles_in_scope(filters).aggregate(
+    figures = articles_in_scope(filters).aggregate(
         articles=Count("pk"),
         **{name: Coalesce(Sum(f"summary__{name}"), 0) for name in PROGRESS_COUNTS},
         **buckets,
@@ -331,197 +174,11 @@ def _totals(filters: StatsFilters) -> tuple[dict[str, int], list[dict[str, Any]]
     return figures, by_age
 
 
-def _progress(filters: StatsFilters) -> tuple[list[dict[str, Any]], list[tuple]]:
-    """Per article in scope, newest first: sentences, claims and claims by status (and for a
-    reviewer `rated`, the claims they rated), from the summaries the services keep.
-
-    One query (two for a reviewer). Also returns each article's agreement sums (article, n,
-    disagreements, squares), for the per-article alpha.
-    """
-    rated = {}
-    if filters.reviewer_id is not None:
-        rated = dict(
-            Review.objects.filter(reviewer=filters.reviewer_id, sentence__kind=Sentence.Kind.CLAIM)
-            .order_by()
-            .values_list("article_id")
-            .annotate(n=Count("id"))
-        )
-    rows, article_sums = [], []
-    for values in (
-        _articles_in_scope(filters)
-        .order_by("-created_at", "-id")
-        .values_list(*_ROW_FIELDS, *(f"summary__{name}" for name in _SUMS))
-    ):
-        row = _row(values)
-        if filters.reviewer_id is not None:
-            row["rated"] = rated.get(row["article"], 0)
-        rows.append(row)
-        units, n, dis, squares = values[len(_ROW_FIELDS) :]
-        if units:
-            article_sums.append((row["article"], n, dis, squares))
-    return rows, article_sums
-
-
-# A row of the per-article figures, read from an article and its summary.
-_ROW_FIELDS = (
-    "id",
-    "title",
-    "source",
-    "created_at",
-    *(f"summary__{name}" for name in PROGRESS_COUNTS),
-)
-_ROW_KEYS = ("article", "title", "source", "created_at", *PROGRESS_COUNTS)
-
-
-def _row(values: tuple) -> dict[str, Any]:
-    row = dict(zip(_ROW_KEYS, values, strict=False))
-    row["created_at"] = row["created_at"].isoformat()
-    return row
-
-
-# The orders the dashboard's table offers: ascending as named, "-name" for descending; ties and
-# the default newest first. Articles without a figure (no claims, no alpha) sort as smallest.
-PROGRESS_ORDERS = (
-    "title",
-    "source",
-    "imported",
-    "claims",
-    "pending",
-    "disputed",
-    "final",
-    "progress",
-    "rated",
-    "alpha",
-)
-
-
-def progress_page(
-    filters: StatsFilters,
-    *,
-    order: str = "",
-    page: Any = 1,
-    per_page: int = 50,
-    alpha_of: dict[int, float] | None = None,
-) -> Page:
-    """One page of the per-article figures of `stats` (the same rows as its `progress`), sorted
-    and paginated in the database: two queries, whatever the number of articles, cached as
-    `stats` is (one query when cached).
-
-    Each row also has `alpha` (nominal, per article). Unnarrowed it is worked out in the query
-    from the article's summary; with dates or a reviewer, pass the agreement's `per_article`
-    as `alpha_of` (and an order by alpha then sorts all rows here, as no query holds them).
-    """
-    key = _cache_key(
-        "progress",
-        sorted(filters.as_params().items()),
-        filters.reviewer_id,
-        order,
-        str(page),
-        per_page,
-        alpha_of is not None,
-    )
-    cached = cache.get(key)
-    if cached is None:
-        result = _progress_page(filters, order, page, per_page, alpha_of)
-        cached = (list(result.object_list), result.paginator.count, result.number)
-        cache.set(key, cached, STATS_CACHE_SECONDS)
-    rows, count, number = cached
-    return Page(rows, number, Paginator(range(count), per_page))
-
-
-def _progress_page(
-    filters: StatsFilters,
-    order: str,
-    page: Any,
-    per_page: int,
-    alpha_of: dict[int, float] | None,
-) -> Page:
-    articles = _articles_in_scope(filters).annotate(rated=_rated(filters), alpha=_alpha_kept())
-    name = order.removeprefix("-")
-    ordering: list[Any] = []
-    if name in PROGRESS_ORDERS:
-        field = _ORDER_BY.get(name) or F(f"summary__{name}")
-        ordering.append(
-            field.desc(nulls_last=True) if order.startswith("-") else field.asc(nulls_first=True)
-        )
-    rows: Any = articles.order_by(*ordering, "-created_at", "-id").values_list(
-        *_ROW_FIELDS, "rated", "alpha"
-    )
-    if alpha_of is not None and name == "alpha":  # the alpha of narrowed units: sorted here
-        rows = sorted(
-            rows.order_by("-created_at", "-id"),
-            key=lambda row: (alpha_of.get(row[0]) is not None, alpha_of.get(row[0], 0)),
-            reverse=order.startswith("-"),
-        )
-    result = Paginator(rows, per_page).get_page(page)
-    page_rows = []
-    for values in result.object_list:
-        row = _row(values)
-        rated, alpha = values[len(_ROW_FIELDS) :]
-        row["rated"] = rated
-        row["alpha"] = alpha if alpha_of is None else alpha_of.get(row["article"])
-        page_rows.append(row)
-    result.object_list = page_rows
-    return result
-
-
-# How the orders that are not a summary's column sort.
-_ORDER_BY: dict[str, Any] = {
-    "title": Lower("title"),
-    "source": Lower("source"),
-    "imported": F("created_at"),
-    "progress": Case(
-        When(summary__claims=0, then=Value(1.0)),
-        default=Cast("summary__final", FloatField()) / Cast("summary__claims", FloatField()),
-        output_field=FloatField(),
-    ),
-    "rated": F("rated"),
-    "alpha": F("alpha"),
-}
-
-
-def _rated(filters: StatsFilters) -> Any:
-    """The claims of each article the reviewer in scope rated (0 without a reviewer)."""
-    if filters.reviewer_id is None:
-        return Value(0)
-    return Coalesce(
-        Subquery(
-            Review.objects.filter(
-                article=OuterRef("pk"),
-                sentence__kind=Sentence.Kind.CLAIM,
-                reviewer=filters.reviewer_id,
-            )
-            .order_by()
-            .values("reviewer")
-            .annotate(n=Count("id"))
-            .values("n")
-        ),
-        0,
-    )
-
-
-def _alpha_kept() -> Any:
-    """Nominal alpha from an article's kept sums, as _nominal_alpha; NULL where undefined."""
-    n = Cast("summary__unit_reviews", FloatField())
-    expected = n * n - Cast("summary__unit_label_squares", FloatField())
-    return Case(
-        When(
-            Q(summary__unit_reviews__gte=2)
-            & ~Q(
-                summary__unit_label_squares=F("summary__unit_reviews") * F("summary__unit_reviews")
-            ),
-            then=Value(1.0) - (n - Value(1.0)) * F("summary__unit_disagreement") / expected,
-        ),
-        default=None,
-        output_field=FloatField(),
-    )
-
-
 def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
     """Reviews per label (last changed within the dates) and how many reviewers wrote them."""
-    reviews = Review.objects.filter(_article_q(filters, "article__"), _in_dates(filters))
+    reviews = Review.objects.filter(article_q(filters, "article__"), in_dates(filters))
     if filters.reviewer_id is not None:
-        reviews = reviews.filter(reviewer=filters.reviewer_id)
+        reviews = reviews.by(filters.reviewer_id)
     rows = reviews.order_by().values_list("label_id", "reviewer_id").annotate(n=Count("*"))
     by_label = dict.fromkeys(slug_of.values(), 0)
     reviewers = set()
@@ -533,15 +190,11 @@ def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[d
 
 def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
     """Verdicts per label (last changed within the dates) and how many need an editor."""
-    verdicts = Verdict.objects.filter(_article_q(filters, "article__"), _in_dates(filters))
+    verdicts = Verdict.objects.filter(article_q(filters, "article__"), in_dates(filters))
     if filters.reviewer_id is not None:
         # The verdicts on the sentences the reviewer rated.
         verdicts = verdicts.filter(
-            Exists(
-                Review.objects.filter(
-                    sentence=OuterRef("sentence_id"), reviewer=filters.reviewer_id
-                )
-            )
+            Exists(Review.objects.by(filters.reviewer_id).filter(sentence=OuterRef("sentence_id")))
         )
     rows = verdicts.order_by().values_list("label_id", "needs_attention").annotate(n=Count("*"))
     by_label = dict.fromkeys(slug_of.values(), 0)
@@ -555,9 +208,9 @@ def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[
 def _throughput(filters: StatsFilters, start: date, end: date) -> list[dict[str, Any]]:
     """Reviews saved per reviewer per day from `start` to `end` (by last change)."""
     window = replace(filters, date_from=start, date_to=end)
-    reviews = Review.objects.filter(_article_q(filters, "article__"), _in_dates(window))
+    reviews = Review.objects.filter(article_q(filters, "article__"), in_dates(window))
     if filters.reviewer_id is not None:
-        reviews = reviews.filter(reviewer=filters.reviewer_id)
+        reviews = reviews.by(filters.reviewer_id)
     rows = (
         reviews.annotate(day=TruncDate("updated_at"))
         .values_list("reviewer__username", "day")
@@ -572,12 +225,10 @@ def disputed_sentences(filters: StatsFilters) -> QuerySet[Sentence]:
 
     With a reviewer, the disputes that reviewer is part of. Two queries however many.
     """
-    sentences = Sentence.objects.filter(
-        _article_q(filters, "article__"), status=Sentence.Status.DISPUTED
-    )
+    sentences = Sentence.objects.disputed().filter(article_q(filters, "article__"))
     if filters.reviewer_id is not None:
         sentences = sentences.filter(
-            Exists(Review.objects.filter(sentence=OuterRef("pk"), reviewer=filters.reviewer_id))
+            Exists(Review.objects.by(filters.reviewer_id).filter(sentence=OuterRef("pk")))
         )
     return (
         sentences.select_related("article")
@@ -594,7 +245,9 @@ def disputed_sentences(filters: StatsFilters) -> QuerySet[Sentence]:
     )
 
 
-def _disputed_row(sentence: Sentence) -> dict[str, Any]:
+def disputed_row(sentence: Sentence) -> dict[str, Any]:
+    """A disputed sentence (from `disputed_sentences`) as the stats, the dashboard and its
+    CSV show it: the one place this row is built."""
     return {
         "sentence": sentence.pk,
         "article": sentence.article_id,
@@ -617,7 +270,7 @@ def _disputed_row(sentence: Sentence) -> dict[str, Any]:
 # reviews add up to (Sentence.review_codes / review_labels, kept by the services). Units repeat
 # a few combinations of (reviewer, label) codes, so the database counts the units of each, and
 # from those come kappa's pairs (every two reviewers of a unit) and the patterns of label counts
-# whose sums give Krippendorff's alpha (see _Sums.add). Over time, the units last reviewed in
+# whose sums give Krippendorff's alpha (see Sums.add). Over time, the units last reviewed in
 # the charts' window are counted by day and pattern. Per article, alpha comes from the sums each
 # article's summary keeps, or, with dates or a reviewer, from the units counted by article and
 # pattern.
@@ -637,39 +290,42 @@ def _agreement(
     reviewed, and only the reviewer's pairs. Two queries (three with dates or a reviewer).
     The partial index sentence_unit_idx covers them (on PostgreSQL, with the columns read).
     """
-    units = Sentence.objects.filter(
-        _article_q(filters, "article__"), _in_dates(filters, "reviewed_at"), review_count__gte=2
-    ).order_by()
+    units = (
+        Sentence.objects.units()
+        .filter(article_q(filters, "article__"), in_dates(filters, "reviewed_at"))
+        .order_by()
+    )
     if filters.reviewer_id is not None:
-        units = units.filter(summaries.reviewed_by(filters.reviewer_id))
-    scale = _Scale(labels)
+        units = units.reviewed_by(filters.reviewer_id)
+    scale = Scale(labels)
+    pattern_of_text = _pattern_reader(scale)
     patterns: Counter[tuple[int, ...]] = Counter()
     confusions: defaultdict[tuple[int, int], Counter] = defaultdict(Counter)
     for codes, n in units.values_list("review_codes").annotate(n=Count("*")):
-        parsed = summaries.codes_parse(codes)
+        parsed = review_codes_parse(codes)
         patterns[scale.pattern_of(label for _, label in parsed)] += n
         for (a, label_a), (b, label_b) in combinations(parsed, 2):
             if filters.reviewer_id in (None, a, b):
                 confusions[a, b][scale.slug_of[label_a], scale.slug_of[label_b]] += n
-    total = _Sums(scale)
+    total = Sums(scale)
     for pattern, n in patterns.items():
         total.add(n, list(pattern))
 
     # Over time: only the units last reviewed within the charts' window, by day.
-    days: defaultdict[date, _Sums] = defaultdict(lambda: _Sums(scale))
-    window = units.filter(_in_dates(replace(filters, date_from=start, date_to=end), "reviewed_at"))
+    days: defaultdict[date, Sums] = defaultdict(lambda: Sums(scale))
+    window = units.filter(in_dates(replace(filters, date_from=start, date_to=end), "reviewed_at"))
     for day, pattern, n in (
         window.annotate(day=TruncDate("reviewed_at"))
         .values_list("day", "review_labels")
         .annotate(n=Count("*"))
     ):
-        days[_as_date(day)].add(n, scale.pattern(pattern))
+        days[_as_date(day)].add(n, pattern_of_text(pattern))
 
-    if _narrowed(filters):
-        article_sums = _article_sums(units, scale)
+    if narrowed(filters):
+        article_sums = _article_sums(units, scale, pattern_of_text)
     per_article = []
     for article, n, dis, squares in sorted(article_sums or ()):
-        if (alpha := _nominal_alpha(int(n), float(dis), int(squares))) is not None:
+        if (alpha := agreement.nominal_alpha(int(n), float(dis), int(squares))) is not None:
             per_article.append({"article": article, "alpha_nominal": alpha})
     return {
         "sentences": total.units,
@@ -683,7 +339,19 @@ def _agreement(
     }
 
 
-def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
+def _pattern_reader(scale: Scale) -> Callable[[str], list[int]]:
+    """Reads a unit's `review_labels` as its pattern on the scale, each text parsed once."""
+
+    @memoize
+    def pattern_of_text(review_labels: str) -> list[int]:
+        return scale.pattern_from_counts(review_labels_parse(review_labels))
+
+    return pattern_of_text
+
+
+def _article_sums(
+    units: QuerySet[Sentence], scale: Scale, pattern_of_text: Callable[[str], list[int]]
+) -> list[tuple]:
     """(article, n, disagreements, squares) of these units, as ArticleSummary keeps them.
 
     One row per article and pattern (tens of thousands for a busy reviewer): each pattern is
@@ -696,9 +364,8 @@ def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
     ).annotate(n=Count("*")):
         pattern = patterns.get(text)
         if pattern is None:
-            counts = scale.pattern(text)
-            m = sum(counts)
-            dis = sum(n * (m - n) for n in counts) / (m - 1)
+            counts = pattern_of_text(text)
+            m, dis = agreement.unit_disagreement(counts)
             pattern = patterns[text] = (m, dis, [(i, n) for i, n in enumerate(counts) if n])
         m, dis, present = pattern
         entry = sums.get(article)
@@ -714,119 +381,12 @@ def _article_sums(units: QuerySet[Sentence], scale: _Scale) -> list[tuple]:
     ]
 
 
-class _Scale:
-    """The labels as the agreement query sees them: ids, slugs and ratings."""
-
-    def __init__(self, labels: list[dict[str, Any]]) -> None:
-        self.ids = [int(label["id"]) for label in labels]
-        self.slugs = [label["slug"] for label in labels]
-        self.slug_of = dict(zip(self.ids, self.slugs, strict=True))
-        self.rating_of = [label["rating_value"] for label in labels]
-        self.ratings = sorted({rating for rating in self.rating_of if rating is not None})
-        self.rating_pairs = list(combinations(self.ratings, 2))
-        self._patterns: dict[str, list[int]] = {}
-
-    def pattern_of(self, label_ids: Iterable[int]) -> tuple[int, ...]:
-        """How many of these labels are each label of the scale, in scale order."""
-        counts = Counter(label_ids)
-        return tuple(counts.get(i, 0) for i in self.ids)
-
-    def pattern(self, review_labels: str) -> list[int]:
-        """A unit's `review_labels` as its count of each label, in scale order."""
-        if review_labels not in self._patterns:
-            counts = summaries.labels_parse(review_labels)
-            self._patterns[review_labels] = [counts.get(i, 0) for i in self.ids]
-        return self._patterns[review_labels]
-
-
-class _Sums:
-    """The additive sums of a set of units (a day, a period, everything)."""
-
-    def __init__(self, scale: _Scale) -> None:
-        self.scale = scale
-        self.units = self.reviews = 0
-        self.n: Counter[str] = Counter()
-        self.dis = dict.fromkeys(scale.slugs, 0.0)
-        self.ratings: Counter[int] = Counter()
-        self.ordinal = dict.fromkeys(scale.rating_pairs, 0.0)
-
-    def add(self, units: int, pattern: list[int]) -> None:
-        """`units` units whose reviews gave each label (in scale order) these many times.
-
-        A unit adds n_c * n_k / (m - 1) to the coincidence of every two values c != k; per
-        label that is n_c * (m - n_c) / (m - 1) ("dis"). The ordinal sums count only rated
-        reviews, in units with two or more of them.
-        """
-        m = sum(pattern)
-        self.units += units
-        self.reviews += units * m
-        rated: Counter[int] = Counter()
-        for slug, rating, n in zip(self.scale.slugs, self.scale.rating_of, pattern, strict=True):
-            if n:
-                self.n[slug] += units * n
-                self.dis[slug] += units * n * (m - n) / (m - 1)
-                if rating is not None:
-                    rated[rating] += n
-        m_rated = rated.total()
-        if m_rated >= 2:
-            for rating, n in rated.items():
-                self.ratings[rating] += units * n
-            for v, w in combinations(sorted(rated), 2):
-                self.ordinal[v, w] += units * rated[v] * rated[w] / (m_rated - 1)
-
-    @classmethod
-    def total(cls, parts: Iterable[_Sums], scale: _Scale) -> _Sums:
-        total = cls(scale)
-        for part in parts:
-            total.units += part.units
-            total.reviews += part.reviews
-            total.n.update(part.n)
-            total.ratings.update(part.ratings)
-            for slug, dis in part.dis.items():
-                total.dis[slug] += dis
-            for pair, o in part.ordinal.items():
-                total.ordinal[pair] += o
-        return total
-
-    def nominal_alpha(self) -> float | None:
-        n = self.n.total()
-        return _nominal_alpha(n, sum(self.dis.values()), sum(v * v for v in self.n.values()))
-
-    def label_alpha(self, slug: str) -> float | None:
-        """Alpha of "this label or not": its disagreements are the label's own `dis`."""
-        n, n_label = self.n.total(), self.n[slug]
-        if n < 2 or n_label in (0, n):
-            return None
-        return 1.0 - (n - 1) * self.dis[slug] / (n_label * (n - n_label))
-
-    def ordinal_alpha(self) -> float | None:
-        """As annotations.agreement computes it, from the ratings' coincidences."""
-        marginals = +self.ratings
-        n = marginals.total()
-        if n < 2 or len(marginals) < 2:
-            return None
-        distance = agreement.ordinal_distance(marginals, sorted(marginals))
-        observed = sum(o * distance(v, w) for (v, w), o in self.ordinal.items() if o)
-        expected = sum(
-            marginals[v] * marginals[w] * distance(v, w) for v, w in combinations(marginals, 2)
-        )
-        return 1.0 - (n - 1) * observed / expected
-
-
 def _as_date(value: date | str) -> date:
     """SQLite gives the day as text."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _nominal_alpha(n: int, dis: float, squares: int) -> float | None:
-    """1 - (n - 1) * sum(o[c, k], c != k) / (n^2 - sum(n_c^2)); None where undefined."""
-    expected = n * n - squares
-    if n < 2 or expected == 0:
-        return None
-    return 1.0 - (n - 1) * dis / expected
-
-
-def _over_time(days: dict[date, _Sums], scale: _Scale, start: date, end: date) -> list[dict]:
+def _over_time(days: dict[date, Sums], scale: Scale, start: date, end: date) -> list[dict]:
     """Nominal alpha per day, week or month of the window, by the day sentences were last
     reviewed; the sums of days add up, so a period's figure is that of its days together."""
     span = (end - start).days + 1
@@ -837,7 +397,7 @@ def _over_time(days: dict[date, _Sums], scale: _Scale, start: date, end: date) -
             return day - timedelta(days=day.weekday())
         return day.replace(day=1) if period == "month" else day
 
-    periods: dict[date, list[_Sums]] = {}
+    periods: dict[date, list[Sums]] = {}
     day = start
     while day <= end:
         periods.setdefault(period_start(day), [])
@@ -847,7 +407,7 @@ def _over_time(days: dict[date, _Sums], scale: _Scale, start: date, end: date) -
             periods[period_start(day)].append(sums)
     result = []
     for first, parts in sorted(periods.items()):
-        sums = _Sums.total(parts, scale)
+        sums = Sums.total(parts, scale)
         result.append(
             {
                 "period": period,
