@@ -1,6 +1,8 @@
 from django.urls import path
 
-from annotations import dashboard, views
+from annotations import views
+from annotations.dashboard import downloads
+from annotations.dashboard import views as dashboard
 
 app_name = "annotations"
 
@@ -9,5 +11,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard-csv"),
+    path("dashboard/<slug:table>.csv", downloads.dashboard_csv, name="dashboard-csv"),
 ]

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from annotations import exports, selectors
-from annotations.api.filters import QueueFilter
 from annotations.errors import NotFound
+from annotations.filters import QueueFilter
 from annotations.models import Sentence
 from annotations.permissions import viewer_for
 

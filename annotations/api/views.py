@@ -12,11 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import dashboard, inputs, selectors, services
+from annotations import inputs, selectors, services
 from annotations.api import serializers
-from annotations.api.filters import ArticleFilter, AssignmentFilter, SentenceFilter
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
 from annotations.errors import DomainError
+from annotations.filters import ArticleFilter, AssignmentFilter, SentenceFilter, stats_filters
 from annotations.permissions import Viewer, can_import_articles, viewer_for
 
 # Ids in URLs: digits that fit a 64-bit integer column, so no lookup can overflow.
@@ -182,7 +182,7 @@ class SentenceViewSet(
                 raise NotFound("You have no review of this sentence.")
             return versioned(serializers.ReviewSerializer(review).data, review.version)
         data = inputs.validated(inputs.ReviewInputSerializer, request.data)
-        review = services.review_save(
+        review, created = services.review_save(
             sentence=int(pk),
             reviewer=request.user,
             label=data["label"],
@@ -194,7 +194,7 @@ class SentenceViewSet(
         return versioned(
             serializers.ReviewSerializer(review).data,
             review.version,
-            status.HTTP_201_CREATED if review.was_created else status.HTTP_200_OK,
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(
@@ -225,7 +225,7 @@ class SentenceViewSet(
         data = inputs.validated(inputs.VerdictInputSerializer, request.data)
         verdict = services.verdict_set(
             sentence=sentence,
-            editor=request.user,
+            user=request.user,
             label=data["label"],
             rationale=data["rationale"],
             expected_version=if_match_version(request),
@@ -317,7 +317,7 @@ class StatsView(APIView):
     )
     def get(self, request: Request) -> Response:
         viewer = viewer_for(request.user)
-        filters = dashboard.stats_filters(request.query_params, viewer)
+        filters = stats_filters(request.query_params, viewer)
         return Response(selectors.stats(viewer, filters))
 
 
