@@ -1,4 +1,4 @@
-"""The input contract of an exported record when it is restored (services/restore.py).
+"""The input contract of an exported record when it is restored (services/article_restore.py).
 
 One record per sentence, as annotations/exports.py writes it; the article's own fields are
 validated by the article import contract. Built from the shared field types (fields.py), so a

@@ -27,7 +27,7 @@ def fill(count: int, reviewer, editor) -> None:
     for _ in range(count):
         sentence = article_create(sentences=2).sentences.first()
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
-        services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+        services.verdict_set(sentence=sentence, user=editor, label="accurate")
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -22,8 +22,8 @@ def work(reviewer, reviewer2, editor):
     services.review_save(sentence=s1, reviewer=reviewer2, label="mixed")
     services.review_save(sentence=s2, reviewer=reviewer2, label="mixed")
     services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
-    services.verdict_set(sentence=s1, editor=editor, label="mixed")
-    services.verdict_set(sentence=s2, editor=editor, label="mixed")
+    services.verdict_set(sentence=s1, user=editor, label="mixed")
+    services.verdict_set(sentence=s2, user=editor, label="mixed")
     services.assignment_create(article_ids=[first.pk], reviewers=[reviewer], assigned_by=editor)
     return first, second
 

@@ -71,7 +71,7 @@ def editor_token(db, keep_connection) -> str:
     article = article_create(sentences=3)
     sentence = article.sentences.first()
     services.review_save(sentence=sentence, reviewer=editor, label="accurate")
-    services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+    services.verdict_set(sentence=sentence, user=editor, label="accurate")
     return Token.objects.create(user=editor).key
 
 

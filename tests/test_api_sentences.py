@@ -32,7 +32,7 @@ def test_sentence_detail_has_status_reviews_and_verdict(
     reviewer_client, sentence, reviewer, editor
 ):
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
-        review = services.review_save(
+        review, _ = services.review_save(
             sentence=sentence,
             reviewer=reviewer,
             label="false",
@@ -41,7 +41,7 @@ def test_sentence_detail_has_status_reviews_and_verdict(
         )
     with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=UTC), tick=False):
         verdict = services.verdict_set(
-            sentence=sentence, editor=editor, label="false", rationale="R"
+            sentence=sentence, user=editor, label="false", rationale="R"
         )
 
     response = reviewer_client.get(f"/api/sentences/{sentence.pk}/")
@@ -302,7 +302,7 @@ def test_verdict_with_a_retired_label_answers_400(editor_client, sentence):
 def test_history_lists_changes_oldest_first(editor_client, sentence, reviewer, editor):
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
     services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
-    services.verdict_set(sentence=sentence, editor=editor, label="mixed")
+    services.verdict_set(sentence=sentence, user=editor, label="mixed")
 
     history = editor_client.get(f"/api/sentences/{sentence.pk}/history/").json()
 
@@ -395,7 +395,7 @@ def test_stats_count_by_status_and_label(reviewer_client, article, reviewer, edi
     s0, s1, _ = article.sentences.order_by("index")
     services.review_save(sentence=s0, reviewer=reviewer, label="accurate")
     services.review_save(sentence=s1, reviewer=reviewer, label="mixed")
-    services.verdict_set(sentence=s1, editor=editor, label="mixed")
+    services.verdict_set(sentence=s1, user=editor, label="mixed")
 
     stats = reviewer_client.get("/api/stats/").json()
 
@@ -433,7 +433,7 @@ def test_sentence_list_query_count_does_not_grow(
     for sentence in list(article.sentences.all())[:10]:
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
-        services.verdict_set(sentence=sentence, editor=editor, label="mixed")
+        services.verdict_set(sentence=sentence, user=editor, label="mixed")
     # viewer's role + sentences page with verdicts joined + their reviews with labels and
     # reviewers
     with django_assert_max_num_queries(3):
@@ -448,7 +448,7 @@ def test_article_detail_with_reviews_query_count_does_not_grow(
     article = article_create(sentences=count)
     for sentence in article.sentences.all()[:10]:
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
-        services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+        services.verdict_set(sentence=sentence, user=editor, label="accurate")
     # viewer's role + article with counts and importer + tags + sentences with verdicts
     # + reviews
     with django_assert_max_num_queries(5):

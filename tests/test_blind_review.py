@@ -57,7 +57,7 @@ def scene(settings, reviewer, reviewer2, editor, superuser):
     services.review_save(sentence=s0, reviewer=reviewer2, label="mostly_accurate", note="rob-note")
     services.review_save(sentence=s1, reviewer=reviewer2, label="mixed")
     services.review_save(sentence=s2, reviewer=reviewer, label="accurate")
-    services.verdict_set(sentence=s0, editor=editor, label="unverifiable", rationale="ed-reason")
+    services.verdict_set(sentence=s0, user=editor, label="unverifiable", rationale="ed-reason")
     Assignment.objects.create(article=article, reviewer=reviewer, assigned_by=editor)
     elsewhere = article_create(
         sentences=1, title="Elsewhere", source="Gazette", tags=["hidden-tag"]

@@ -39,7 +39,7 @@ def reviewed(settings):
         services.review_save(sentence=sentence, reviewer=rita, label=label)
         other = "mixed" if label == "mostly_accurate" else label
         services.review_save(sentence=sentence, reviewer=rob, label=other)
-    services.verdict_set(sentence=first.sentences.get(index=0), editor=ed, label="accurate")
+    services.verdict_set(sentence=first.sentences.get(index=0), user=ed, label="accurate")
     return first
 
 

@@ -36,7 +36,7 @@ def test_no_page_violates_the_policy(watched, editor):
     UserFactory(username="root", is_superuser=True, is_staff=True)
     article = article_create(sentences=4)
     claim = article.sentences.first()
-    services.verdict_set(sentence=claim, editor=editor, label="false", rationale="No.")
+    services.verdict_set(sentence=claim, user=editor, label="false", rationale="No.")
 
     sign_in(page, "root")
     page.wait_for_url("**/")

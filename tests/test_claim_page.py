@@ -23,7 +23,7 @@ def test_public_claim_page_needs_no_sign_in_and_embeds_claimreview(client, edito
         body="The bridge cost £4 million.", url="https://example.org/bridge", source="Courier"
     )
     sentence = article.sentences.get()
-    services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="It cost £9m.")
+    services.verdict_set(sentence=sentence, user=editor, label="false", rationale="It cost £9m.")
 
     response = client.get(f"/claims/{sentence.pk}/")
 
@@ -43,14 +43,14 @@ def test_public_claim_page_needs_no_sign_in_and_embeds_claimreview(client, edito
 def test_claims_without_a_published_verdict_are_not_public(client, editor, label):
     sentence = article_create(sentences=1).sentences.get()
     if label:
-        services.verdict_set(sentence=sentence, editor=editor, label=label)
+        services.verdict_set(sentence=sentence, user=editor, label=label)
     assert client.get(f"/claims/{sentence.pk}/").status_code == 404
 
 
 def test_script_in_a_claim_cannot_break_out_of_the_json_ld(client, editor):
     body = 'He said </script><script>alert(1)</script> & "more".'
     sentence = article_create(body=body).sentences.get()
-    services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="<b>bold</b>")
+    services.verdict_set(sentence=sentence, user=editor, label="false", rationale="<b>bold</b>")
 
     html = client.get(f"/claims/{sentence.pk}/").content.decode()
 

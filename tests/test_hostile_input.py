@@ -53,7 +53,7 @@ def world(editor, reviewer):
     article = article_create(sentences=3)
     first = article.sentences.order_by("index").first()
     services.review_save(sentence=first, reviewer=reviewer, label="accurate", note="ok")
-    services.verdict_set(sentence=first, editor=editor, label="accurate")
+    services.verdict_set(sentence=first, user=editor, label="accurate")
     return article
 
 

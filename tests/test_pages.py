@@ -78,7 +78,7 @@ def test_workspace_query_count_does_not_grow_with_sentences(
     for sentence in article.sentences.all()[:5]:
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
-    services.verdict_set(sentence=article.sentences.first(), editor=editor, label="mixed")
+    services.verdict_set(sentence=article.sentences.first(), user=editor, label="mixed")
     client.force_login(reviewer)
     # session + user + viewer's role + article with counts + tags + sentences with verdicts
     # + their reviews + labels

@@ -81,7 +81,7 @@ def test_permission_matrix(method, url, body, expected, role):
     services.review_save(sentence=reviewed, reviewer=writer, label="accurate")
     entry = History.objects.get()
     published = article_create(sentences=1).sentences.get()
-    services.verdict_set(sentence=published, editor=editor, label="false")
+    services.verdict_set(sentence=published, user=editor, label="false")
     ids = {
         "article": article.pk,
         "sentence": sentence.pk,

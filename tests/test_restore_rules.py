@@ -8,6 +8,7 @@ service that imports many records (the admin's upload) and through the command l
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -20,7 +21,6 @@ from django.db import DataError
 
 from annotations import exports, fields, readers, services
 from annotations.models import Article, History, Review, Sentence, Verdict
-from annotations.services import restore
 from tests.factories import UserFactory, article_create
 from tests.test_round_trip import empty_database, without_ids, write_jsonl
 
@@ -59,7 +59,7 @@ def records(settings, reviewer, reviewer2, editor, superuser) -> list[dict]:
         services.review_save(
             sentence=s0, reviewer=who, label="false", note="Wrong.", evidence=[SOURCE]
         )
-    services.verdict_set(sentence=s0, editor=editor, label="false", rationale="Both agree.")
+    services.verdict_set(sentence=s0, user=editor, label="false", rationale="Both agree.")
     services.review_save(sentence=s1, reviewer=reviewer, label="mixed")
     exported = export_records()
     empty_database()
@@ -422,7 +422,9 @@ def test_a_value_the_database_refuses_fails_its_article_with_nothing_written(
     def refuse(*args, **kwargs):
         raise DataError("value too long")
 
-    monkeypatch.setattr(restore, "tags_attach", refuse)
+    # The module, not the function of the same name that annotations.services exports.
+    restoring = importlib.import_module("annotations.services.article_restore")
+    monkeypatch.setattr(restoring, "tags_attach", refuse)
     before = counts()
 
     summary = restore_with(records, superuser)

@@ -98,7 +98,7 @@ def test_restored_reviews_and_verdicts_are_in_the_history_with_the_superuser_as_
     article = article_create(sentences=2)
     first = article.sentences.get(index=0)
     services.review_save(sentence=first, reviewer=reviewer, label="mixed", note="Partly.")
-    services.verdict_set(sentence=first, editor=editor, label="mixed")
+    services.verdict_set(sentence=first, user=editor, label="mixed")
     path = tmp_path / "a.jsonl"
     export(path)
     empty_database()

@@ -37,7 +37,7 @@ def signed_in(superuser) -> Client:
 def claim(editor):
     article = article_create(body="The bridge cost £4 million.")
     sentence = article.sentences.get()
-    services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="£9m.")
+    services.verdict_set(sentence=sentence, user=editor, label="false", rationale="£9m.")
     return sentence
 
 

@@ -36,7 +36,7 @@ def test_split_makes_two_pending_sentences_and_keeps_the_reviews_in_history(
 ):
     first = article.sentences.get(index=0)
     services.review_save(sentence=first, reviewer=reviewer, label="mixed")
-    services.verdict_set(sentence=first, editor=editor, label="false", rationale="r")
+    services.verdict_set(sentence=first, user=editor, label="false", rationale="r")
     at = BODY.index(" and crime")
 
     response = editor_client.post(f"/api/sentences/{first.pk}/split/", {"at": at}, format="json")

@@ -230,8 +230,8 @@ def test_restoring_a_deletion_brings_the_review_back(editor_client, reviewer, ar
 
 def test_editor_restores_an_earlier_verdict(editor_client, editor, article):
     sentence = article.sentences.first()
-    services.verdict_set(sentence=sentence, editor=editor, label="accurate", rationale="A")
-    services.verdict_set(sentence=sentence, editor=editor, label="false", rationale="B")
+    services.verdict_set(sentence=sentence, user=editor, label="accurate", rationale="A")
+    services.verdict_set(sentence=sentence, user=editor, label="false", rationale="B")
     first = History.objects.get(action="create")
 
     editor_client.post(

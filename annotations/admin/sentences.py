@@ -63,7 +63,7 @@ class SentenceAdmin(BaseAdmin):
                     for sentence in queryset.order_by("article_id", "pk"):
                         services.verdict_set(
                             sentence=sentence,
-                            editor=request.user,
+                            user=request.user,
                             label=form.cleaned_data["label"],
                             rationale=form.cleaned_data["rationale"],
                         )

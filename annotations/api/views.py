@@ -182,7 +182,7 @@ class SentenceViewSet(
                 raise NotFound("You have no review of this sentence.")
             return versioned(serializers.ReviewSerializer(review).data, review.version)
         data = inputs.validated(inputs.ReviewInputSerializer, request.data)
-        review = services.review_save(
+        review, created = services.review_save(
             sentence=int(pk),
             reviewer=request.user,
             label=data["label"],
@@ -194,7 +194,7 @@ class SentenceViewSet(
         return versioned(
             serializers.ReviewSerializer(review).data,
             review.version,
-            status.HTTP_201_CREATED if review.was_created else status.HTTP_200_OK,
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(
@@ -225,7 +225,7 @@ class SentenceViewSet(
         data = inputs.validated(inputs.VerdictInputSerializer, request.data)
         verdict = services.verdict_set(
             sentence=sentence,
-            editor=request.user,
+            user=request.user,
             label=data["label"],
             rationale=data["rationale"],
             expected_version=if_match_version(request),

@@ -4,6 +4,7 @@ Each service validates its input, runs in one transaction and raises a DomainErr
 that the API, pages, admin and commands each turn into their own answer.
 """
 
+from annotations.services.article_restore import article_restore
 from annotations.services.articles import (
     ArticleInput,
     ImportResult,
@@ -13,17 +14,12 @@ from annotations.services.articles import (
 )
 from annotations.services.assignments import assignment_create, assignment_delete
 from annotations.services.batch import ImportSummary, records_import
-from annotations.services.restore import article_restore
-from annotations.services.reviews import (
-    history_restore,
-    review_delete,
-    review_save,
-    review_snapshot,
-    sentence_status_refresh,
-    verdict_set,
-    verdict_snapshot,
-)
+from annotations.services.history import history_add, review_snapshot, verdict_snapshot
+from annotations.services.history_restore import history_restore
+from annotations.services.reviews import review_delete, review_save
 from annotations.services.segments import sentence_kind_set, sentence_merge, sentence_split
+from annotations.services.status import sentence_status_refresh, status_for
+from annotations.services.verdicts import verdict_set
 
 __all__ = [
     "ImportSummary",
@@ -39,11 +35,13 @@ __all__ = [
     "article_input_clean",
     "article_restore",
     "body_checksum",
+    "history_add",
     "history_restore",
     "review_delete",
     "review_save",
     "review_snapshot",
     "sentence_status_refresh",
+    "status_for",
     "verdict_set",
     "verdict_snapshot",
 ]

@@ -12,8 +12,8 @@ from django.db import DatabaseError
 from annotations import readers
 from annotations.errors import DomainError, Duplicate
 from annotations.restore_input import printable
+from annotations.services.article_restore import article_restore
 from annotations.services.articles import article_import
-from annotations.services.restore import article_restore
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def records_import(
     """Import every record; one bad record never stops the others.
 
     Records of an export are grouped per article and restored exactly (ids aside; reviews and
-    verdicts only when `imported_by` is a superuser, see services/restore.py); others are
+    verdicts only when `imported_by` is a superuser, see services/article_restore.py); others are
     segmented afresh. Each article is written in its own transaction, all or nothing.
     `wrap` may decorate the iteration (a progress bar).
     """

@@ -15,7 +15,7 @@ from annotations import permissions, segmentation
 from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from annotations.models import History, Review, Sentence, Verdict
 from annotations.services import summaries
-from annotations.services.reviews import history_add, review_snapshot, verdict_snapshot
+from annotations.services.history import history_add, review_snapshot, verdict_snapshot
 
 # Indexes are shifted in two steps through this offset: a single `index = index + 1` can trip
 # the (article, index) unique constraint row by row halfway through the update.

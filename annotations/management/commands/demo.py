@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 if second == first and number % 2 == 0:
                     services.verdict_set(
                         sentence=sentence,
-                        editor=users["editor"],
+                        user=users["editor"],
                         label=first,
                         rationale="Both reviewers agree.",
                     )

@@ -14,7 +14,7 @@ Nothing in the records is taken on trust:
   verdict's `decided_by` an active editor or superuser (or null for a consensus of reviewers).
 * Indexes must number the sentences 0..n-1 in the order of the text, paragraphs may not
   decrease along it, and every sentence is exactly `body[start:end]`, with no overlap or hole.
-* Derived values are recomputed: statuses (services.reviews.status_for), the consensus flag
+* Derived values are recomputed: statuses (services.status.status_for), the consensus flag
   (a verdict nobody decided is a consensus), the attention flag (see `_needs_attention`) and
   the review and article summaries.
 
@@ -44,7 +44,8 @@ from annotations.services.articles import (
     duplicate_on_conflict,
     tags_attach,
 )
-from annotations.services.reviews import review_snapshot, status_for, verdict_snapshot
+from annotations.services.history import review_snapshot, verdict_snapshot
+from annotations.services.status import status_for
 
 # Characters that may lie between sentences: whitespace and the invisible ones the segmenter
 # never puts in a sentence (see segmentation.py).
