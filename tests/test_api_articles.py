@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from annotations.models import Article, Sentence, Tag
 from tests.factories import article_create
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "belarus-troops-chernihiv.txt"
+SAMPLE = Path(__file__).resolve().parent / "data" / "harbour-flood.txt"
 
 pytestmark = pytest.mark.django_db
 
@@ -92,12 +92,11 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
     }
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample article not present")
 def test_sample_article_offsets_round_trip_and_boilerplate_is_marked(editor_client):
     body = SAMPLE.read_text(encoding="utf-8")
 
     response = editor_client.post(
-        "/api/articles/", {"title": "Belarus troops", "body": body}, format="json"
+        "/api/articles/", {"title": "Flood reaches Marlow Bay", "body": body}, format="json"
     )
 
     assert response.status_code == 201
@@ -112,9 +111,9 @@ def test_sample_article_offsets_round_trip_and_boilerplate_is_marked(editor_clie
         "Advert",
         "Advert",
         "Advert",
-        "If you would like to donate to the Red Cross Emergency Appeal, which will help provide "
-        "food, medicines and basic medical supplies, shelter and water to those in Ukraine, "
-        "click here for more information",
+        "If you would like to donate to the Harbour Relief Fund, which will help provide food, "
+        "blankets and basic medical supplies, shelter and water to those in Marlow Bay, click "
+        "here for more information",
     ]
     assert [s["index"] for s in sentences] == list(range(len(sentences)))
 
