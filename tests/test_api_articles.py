@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from annotations.models import Article, Sentence, Tag
@@ -18,19 +20,20 @@ pytestmark = pytest.mark.django_db
 
 def test_post_creates_article_with_sentences_and_answers_201(editor_client, editor):
     body = "Mr. Smith arrived at 9 a.m. on Monday.\nThe council met.\nAdvert"
-    response = editor_client.post(
-        "/api/articles/",
-        {
-            "title": "Council meets",
-            "body": body,
-            "url": "https://example.org/council",
-            "source": "Example Post",
-            "published_at": "2026-03-01T09:30:00Z",
-            "language": "en",
-            "tags": ["Local", "politics"],
-        },
-        format="json",
-    )
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
+        response = editor_client.post(
+            "/api/articles/",
+            {
+                "title": "Council meets",
+                "body": body,
+                "url": "https://example.org/council",
+                "source": "Example Post",
+                "published_at": "2026-03-01T09:30:00Z",
+                "language": "en",
+                "tags": ["Local", "politics"],
+            },
+            format="json",
+        )
 
     assert response.status_code == 201, response.json()
     payload = response.json()
@@ -45,7 +48,7 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
         "language": "en",
         "tags": ["local", "politics"],
         "imported_by": editor.username,
-        "created_at": payload["created_at"],
+        "created_at": "2026-03-02T10:00:00Z",
         "sentence_count": 3,
         "claim_count": 2,
         "final_count": 0,
