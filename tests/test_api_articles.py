@@ -1,4 +1,4 @@
-"""POST/GET /api/articles/: the import contract of DESIGN.md."""
+"""POST/GET /api/articles/: import, duplicates, lists and details."""
 
 from __future__ import annotations
 
