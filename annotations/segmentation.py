@@ -256,6 +256,9 @@ def _pysbd_cuts(segmenter: pysbd.Segmenter, line: str) -> list[int]:
     the length of the line; a cut that lands anywhere but after sentence-final punctuation is
     discarded by `_judge`, and whatever follows the last cut belongs to the last sentence, so no
     character can be lost.
+
+    The processor is not pysbd's documented API: pysbd is pinned below 0.4 (pyproject.toml) and
+    tests/test_pysbd_internals.py checks what we rely on.
     """
     cuts: list[int] = []
     pos = floor = 0  # floor: the last cut, so that cuts only move forward
