@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -228,8 +229,8 @@ def test_an_empty_export_is_still_well_formed(editor_client):
 
 def test_body_appears_once_per_article_and_order_is_stable_across_pages(editor_client, monkeypatch):
     # Small pages and article batches, so that pages end inside articles.
-    monkeypatch.setattr(exports, "PAGE_SIZE", 4)
-    monkeypatch.setattr(exports, "ARTICLE_BATCH", 2)
+    monkeypatch.setattr(exports.rows, "PAGE_SIZE", 4)
+    monkeypatch.setattr(exports.rows, "ARTICLE_BATCH", 2)
     articles = [article_create(sentences=n) for n in (3, 7, 1, 5, 2)]
 
     records = jsonl(editor_client.get("/api/export/?format=jsonl"))
@@ -306,7 +307,8 @@ def test_reviews_reach_their_sentences_in_dense_and_sparse_pages(editor_client, 
 
 def test_csv_has_one_row_per_sentence_with_review_columns(editor_client, story, editor):
     second = story.sentences.get(index=1)
-    services.review_save(sentence=second, reviewer=editor, label="mixed", note="Partly.")
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=UTC), tick=False):
+        services.review_save(sentence=second, reviewer=editor, label="mixed", note="Partly.")
 
     rows = csv_rows(editor_client.get("/api/export/?format=csv"))
 
@@ -344,7 +346,6 @@ def test_csv_has_one_row_per_sentence_with_review_columns(editor_client, story, 
         *("review_1_reviewer", "review_1_label", "review_1_note", "review_1_evidence"),
         *("review_2_reviewer", "review_2_label", "review_2_note", "review_2_evidence"),
     ]
-    updated = story.sentences.get(index=1).updated_at.isoformat().replace("+00:00", "Z")
     assert rows[1:] == [
         [
             *article,
@@ -358,7 +359,7 @@ def test_csv_has_one_row_per_sentence_with_review_columns(editor_client, story, 
             *article,
             str(ids[1]),
             *("1", "0", "29", "74", "Mr. Alder said the repairs cost £4.1 million."),
-            *("claim", "disputed", updated),
+            *("claim", "disputed", "2026-03-05T09:00:00Z"),
             *("", "", "", "2"),
             *("rob", "false", "", "https://example.org/accounts"),
             *("ed", "mixed", "Partly.", ""),
@@ -677,3 +678,112 @@ def test_command_bad_option_is_one_line_error(args, message, tmp_path):
     assert str(excinfo.value) == message
     assert "\n" not in str(excinfo.value)
     assert not path.exists()
+
+
+# --- Whole outputs, byte for byte ---------------------------------------------------------
+
+
+def ids_start_at(start: int) -> None:
+    """The next article, sentence, review and verdict ids are start, start + 1, ...
+
+    So that whole outputs can be pinned as literals on SQLite and PostgreSQL alike (a rolled
+    back test leaves PostgreSQL's sequences advanced).
+    """
+    from django.db import connection
+
+    from annotations.models import Article, Review, Sentence, Verdict
+
+    with connection.cursor() as cursor:
+        for model in (Article, Sentence, Review, Verdict):
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, start]
+                )
+            else:  # AUTOINCREMENT tables keep their counter in sqlite_sequence
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start - 1]
+                )
+
+
+# Keys in PostgreSQL's jsonb order (shorter first), which SQLite keeps as written.
+PINNED_EVIDENCE = [
+    {
+        "url": "https://example.org/accounts",
+        "quote": "£3.2 million",
+        "title": "Council accounts",
+        "stance": "refutes",
+    }
+]
+
+
+@pytest.fixture
+def pinned(reviewer, reviewer2, editor, settings):
+    """The story's article, then one with formula-like text and no URL, source nor date."""
+    settings.FACTCHECK_ORGANISATION = "Marlow Bay Fact Check"
+    ids_start_at(900)
+    with time_machine.travel(T0, tick=False):
+        story = article_create(
+            title="Bridge to close",
+            body=BODY,
+            url="https://example.org/bridge",
+            source="Marlow Bay Courier",
+            published_at="2026-02-27T08:00:00Z",
+            tags=["transport", "council"],
+        )
+        formulas = article_create(
+            title='=HYPERLINK("https://evil.example","click")',
+            body='+1 555 0100 is the number to call.\n-5% is the change, "quoted".\n@SUM(A1) odd.',
+            tags=["health"],
+        )
+    bridge, alder, _ = story.sentences.order_by("index")
+    first, second, third = formulas.sentences.order_by("index")
+    with time_machine.travel(T1, tick=False):
+        services.review_save(
+            sentence=bridge, reviewer=reviewer, label="accurate", note="Matches the notice."
+        )
+        services.review_save(sentence=first, reviewer=reviewer, label="mixed", note="=1+1")
+        services.review_save(
+            sentence=first, reviewer=reviewer2, label="unverifiable", note="\tcmd, ok"
+        )
+        services.review_save(
+            sentence=second,
+            reviewer=reviewer,
+            label="false",
+            note="\rcmd",
+            evidence=PINNED_EVIDENCE,
+        )
+    with time_machine.travel(T2, tick=False):
+        services.verdict_set(
+            sentence=bridge, editor=editor, label="accurate", rationale="The notice says Monday."
+        )
+        services.verdict_set(sentence=first, editor=editor, label="unverifiable", rationale="-")
+        services.verdict_set(sentence=third, editor=editor, label="not_a_claim")
+    with time_machine.travel(T3, tick=False):
+        services.review_save(
+            sentence=alder, reviewer=reviewer2, label="false", evidence=PINNED_EVIDENCE
+        )
+
+
+PINNED = Path(__file__).parent / "data" / "exports"
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv", "claimreview"])
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("", "all"),
+        ("&status=pending", "status-pending"),
+        ("&label=false", "label-false"),
+        ("&article=901", "article-901"),
+        ("&updated_since=2026-03-03", "updated-since"),
+    ],
+)
+def test_every_format_is_byte_for_byte_as_pinned(editor_client, pinned, format, query, name):
+    """Each output, whole, as tests/data/exports/ pins it: a refactoring changes no byte."""
+    extension = exports.FORMATS[format].extension
+
+    response = editor_client.get(f"/api/export/?format={format}{query}")
+
+    assert content(response) == (PINNED / f"{name}.{extension}").read_bytes()
