@@ -6,7 +6,9 @@ Uses its own PostgreSQL database (default factcheck_workspace_bench, created and
 missing), imports one article of N sentences with two reviews on a third of them, then prints:
 - the median and p95 server time of GET /articles/{id}/ (Django test client, in process) and
   the number of queries;
-- the median server time of PUT /api/sentences/{id}/review/ and its queries;
+- the median server time of PUT /api/sentences/{id}/review/ and its queries, on both paths:
+  without consensus (FACTCHECK_CONSENSUS_REVIEWERS=0, a review that sets no verdict) and on
+  the consensus path (the default, 2: a second reviewer agrees, which sets the verdict);
 - with Chromium at /usr/bin/chromium: the time from pressing a number key in the workspace to
   the sentence showing its new colour, over a real HTTP server on loopback (runserver).
 """
@@ -108,6 +110,34 @@ def main() -> None:
     save_queries = len(connection.queries)
     settings.DEBUG = False
 
+    # The consensus path (the default setting): rita agrees with rob's review of a sentence
+    # nobody else rated, which sets the consensus verdict in the same save.
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    untouched = [s for i, s in enumerate(sentences) if i % 3 and i > args.runs]
+    agreeing = untouched[: args.runs + 1]
+    for sentence in agreeing:
+        services.review_save(sentence=sentence, reviewer=rob, label="accurate")
+    consensus_times = []
+    for sentence in agreeing[:-1]:
+        started = time.perf_counter()
+        response = client.put(
+            f"/api/sentences/{sentence.pk}/review/",
+            {"label": "accurate"},
+            content_type="application/json",
+        )
+        consensus_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content
+    settings.DEBUG = True
+    reset_queries()
+    client.put(
+        f"/api/sentences/{agreeing[-1].pk}/review/",
+        {"label": "accurate"},
+        content_type="application/json",
+    )
+    consensus_queries = len(connection.queries)
+    settings.DEBUG = False
+    assert agreeing[-1].verdict.is_consensus
+
     print(f"database:               {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"article:                {args.sentences} sentences, {len(sentences) // 3 * 2} reviews")
     print(
@@ -117,7 +147,12 @@ def main() -> None:
     print(
         f"saving a review (API):  median {statistics.median(save_times):6.1f} ms, "
         f"p95 {percentile(save_times, 0.95):6.1f} ms, {save_queries} queries "
-        "(incl. session and user)"
+        "(incl. session and user), consensus off"
+    )
+    print(
+        f"agreeing 2nd review:    median {statistics.median(consensus_times):6.1f} ms, "
+        f"p95 {percentile(consensus_times, 0.95):6.1f} ms, {consensus_queries} queries "
+        f"(incl. session and user), consensus path ({len(consensus_times)} verdicts set)"
     )
     if os.path.exists("/usr/bin/chromium"):
         browser_round_trip(args, article.pk, url)
