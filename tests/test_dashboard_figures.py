@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from annotations import agreement, services
+from annotations import services
+from tests.agreement_oracle import agreement_summary
 from tests.factories import UserFactory, article_create
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +153,14 @@ def test_editor_throughput_and_agreement(editor, team):
     }
 
 
-def test_agreement_figures_equal_those_of_the_agreement_module(editor, team):
-    """The database aggregates reproduce annotations.agreement on the same reviews."""
+def test_agreement_figures_equal_those_of_the_reference_implementation(editor, team):
+    """The database aggregates reproduce the row-based reference (tests/agreement_oracle.py) on
+    the same reviews."""
     from annotations.models import Label, Review
 
     triples = list(Review.objects.values_list("sentence_id", "reviewer_id", "label__slug"))
     ratings = dict(Label.objects.values_list("slug", "rating_value"))
-    reference = agreement.agreement_summary(triples, ordinal_values=ratings)
+    reference = agreement_summary(triples, ordinal_values=ratings)
 
     figures = stats_of(page_client(editor))["agreement"]
 
@@ -182,7 +184,7 @@ def test_units_of_four_reviews_count_every_pair(editor, settings):
     from annotations.models import Label, Review
 
     triples = list(Review.objects.values_list("sentence_id", "reviewer_id", "label__slug"))
-    reference = agreement.agreement_summary(
+    reference = agreement_summary(
         triples, ordinal_values=dict(Label.objects.values_list("slug", "rating_value"))
     )
 
