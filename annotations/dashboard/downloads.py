@@ -149,16 +149,16 @@ def _disputed_csv(filters: selectors.StatsFilters, request: HttpRequest) -> tupl
     sentences = selectors.disputed_sentences(filters).iterator(chunk_size=500)
     rows = (
         [
-            s.pk,
-            s.article_id,
-            s.article.title,
-            s.index,
-            s.text,
-            s.updated_at.isoformat(),
-            "; ".join(f"{r.reviewer.get_username()}: {r.label.slug}" for r in s.reviews.all()),
-            _article_url(request, s.article_id, s.pk),
+            row["sentence"],
+            row["article"],
+            row["article_title"],
+            row["index"],
+            row["text"],
+            row["updated_at"],
+            "; ".join(f"{r['reviewer']}: {r['label']}" for r in row["reviews"]),
+            _article_url(request, row["article"], row["sentence"]),
         ]
-        for s in sentences
+        for row in map(selectors.disputed_row, sentences)  # the row of the stats and the page
     )
     header = [
         "sentence",
