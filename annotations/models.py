@@ -71,6 +71,8 @@ class Article(models.Model):
             models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
             models.Index(fields=["source"], name="article_source_idx"),
             models.Index(fields=["published_at"], name="article_published_idx"),
+            # The stats cache's fingerprint reads MAX(updated_at) on every dashboard request.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
 
     def __str__(self) -> str:
