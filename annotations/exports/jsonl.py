@@ -10,11 +10,13 @@ import orjson
 
 # Dates as ISO 8601 in UTC with a "Z" suffix, like the rest of the API.
 dumps = partial(orjson.dumps, option=orjson.OPT_UTC_Z)
+# The same, with the newline that ends a JSON line written by orjson (no concatenation).
+_dumps_line = partial(orjson.dumps, option=orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE)
 
 
 def json_lines(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
     for batch in batches:
-        yield b"".join([dumps(record) + b"\n" for record in batch])
+        yield b"".join(map(_dumps_line, batch))
 
 
 def json_array(batches: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -88,6 +89,8 @@ SENTENCE_COLUMNS = (
 
 
 class ReviewRow(NamedTuple):
+    """A review as the reviews query reads it (REVIEW_COLUMNS, in this order)."""
+
     sentence_id: int
     reviewer: str
     label: str
@@ -122,6 +125,10 @@ class ArticleRow(NamedTuple):
 
 
 ARTICLE_COLUMNS = ("id", "title", "url", "source", "published_at", "language", "checksum")
+
+# A fetched tuple as a row shape, in C: NamedTuple._make, a Python function checking the length,
+# was a sixth of the export's time. The columns above match the fields, so nothing is checked.
+_sentence_row = partial(tuple.__new__, SentenceRow)
 
 
 def sentences_for_export(
@@ -170,8 +177,7 @@ def sentence_pages(sentences: QuerySet[Sentence]) -> Iterator[list[SentenceRow]]
     # On PostgreSQL .iterator() is a server-side cursor; inside the snapshot's transaction it
     # streams without being materialised first (WITH HOLD is only used in autocommit).
     rows = sentences.values_list(*SENTENCE_COLUMNS).iterator(chunk_size=PAGE_SIZE)
-    make = SentenceRow._make
-    while page := [make(row) for row in islice(rows, PAGE_SIZE)]:
+    while page := list(map(_sentence_row, islice(rows, PAGE_SIZE))):
         yield page
 
 
@@ -225,16 +231,17 @@ def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         .order_by("sentence_id", "created_at", "id")
         .values_list(*REVIEW_COLUMNS)
     )
-    for review in map(ReviewRow._make, rows):
-        by_sentence.setdefault(review.sentence_id, []).append(
+    # A ReviewRow, unpacked: faster than making one and reading its fields.
+    for sentence_id, reviewer, label, note, evidence_json, version, created_at, updated_at in rows:
+        by_sentence.setdefault(sentence_id, []).append(
             {
-                "reviewer": review.reviewer,
-                "label": review.label,
-                "note": review.note,
-                "evidence": orjson.loads(review.evidence_json),
-                "version": review.version,
-                "created_at": review.created_at,
-                "updated_at": review.updated_at,
+                "reviewer": reviewer,
+                "label": label,
+                "note": note,
+                "evidence": orjson.loads(evidence_json),
+                "version": version,
+                "created_at": created_at,
+                "updated_at": updated_at,
             }
         )
     return by_sentence
@@ -277,10 +284,30 @@ def records(
             new_ids = list(dict.fromkeys(r.article_id for r in run if r.article_id != current_id))
             articles = articles_by_id(new_ids, with_body=with_body) if new_ids else {}
             batch = []
-            for row in run:
-                if row.article_id != current_id:
-                    current_meta, body = articles.pop(row.article_id)
-                    current_id = row.article_id
+            for (
+                sentence_id,
+                article_id,
+                index,
+                paragraph,
+                start,
+                end,
+                text,
+                kind,
+                status,
+                updated_at,
+                verdict_id,
+                verdict_label,
+                verdict_rationale,
+                verdict_decided_by,
+                verdict_is_consensus,
+                verdict_needs_attention,
+                verdict_version,
+                verdict_created_at,
+                verdict_updated_at,
+            ) in run:  # a SentenceRow, unpacked: faster than reading its fields one by one
+                if article_id != current_id:
+                    current_meta, body = articles.pop(article_id)
+                    current_id = article_id
                     article = {**current_meta, "body": body} if with_body else current_meta
                 else:
                     article = current_meta
@@ -288,28 +315,28 @@ def records(
                     {
                         "article": article,
                         "sentence": {
-                            "id": row.id,
-                            "index": row.index,
-                            "paragraph": row.paragraph,
-                            "start": row.start,
-                            "end": row.end,
-                            "text": row.text,
-                            "kind": row.kind,
-                            "status": row.status,
-                            "updated_at": row.updated_at,
+                            "id": sentence_id,
+                            "index": index,
+                            "paragraph": paragraph,
+                            "start": start,
+                            "end": end,
+                            "text": text,
+                            "kind": kind,
+                            "status": status,
+                            "updated_at": updated_at,
                         },
-                        "reviews": reviews.get(row.id, []),
+                        "reviews": reviews.get(sentence_id, []),
                         "verdict": None
-                        if row.verdict_id is None
+                        if verdict_id is None
                         else {
-                            "label": row.verdict_label,
-                            "rationale": row.verdict_rationale,
-                            "decided_by": row.verdict_decided_by,
-                            "is_consensus": row.verdict_is_consensus,
-                            "needs_attention": row.verdict_needs_attention,
-                            "version": row.verdict_version,
-                            "created_at": row.verdict_created_at,
-                            "updated_at": row.verdict_updated_at,
+                            "label": verdict_label,
+                            "rationale": verdict_rationale,
+                            "decided_by": verdict_decided_by,
+                            "is_consensus": verdict_is_consensus,
+                            "needs_attention": verdict_needs_attention,
+                            "version": verdict_version,
+                            "created_at": verdict_created_at,
+                            "updated_at": verdict_updated_at,
                         },
                     }
                 )
