@@ -11,20 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 
 from annotations import selectors
 from annotations.dashboard.views import label_rows
+from annotations.exports.csv import csv_cell as csv_safe  # the export's formula guard
 from annotations.filters import StatsFilterForm
 from annotations.permissions import viewer_for
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Numbers are left alone: they are ours, not text anyone typed.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
 
 
 class _Echo:
