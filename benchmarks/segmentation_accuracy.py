@@ -10,7 +10,7 @@ credits it with every offset it gets right.
 
 Speed is measured on about 20,000 sentences: the cases repeated, the same with every copy made
 unique (real articles rarely repeat a sentence, and pysbd's `segment()` compiles a regular
-expression per distinct sentence), and the sample article if ../shared/samples is there. The
+expression per distinct sentence), and the sample article in tests/data/. The
 middle column is pysbd's processor alone, the part of pysbd that `segment()` calls, so that the
 overhead of our mapping and heuristics can be read off.
 """
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing the proj
 
 from annotations.segmentation import segment  # noqa: E402
 
-SAMPLE = ROOT.parent / "shared" / "samples" / "belarus-troops-chernihiv.txt"
+SAMPLE = ROOT / "tests" / "data" / "harbour-flood.txt"
 TARGET_SENTENCES = 20_000
 ROUNDS = 3
 _LINE = re.compile(r"[^\r\n]+")

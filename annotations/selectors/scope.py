@@ -25,7 +25,7 @@ STATS_CACHE_SECONDS = 300  # also bounds how stale the time-dependent figures (b
 
 @dataclass(frozen=True)
 class StatsFilters:
-    """What the figures cover (validated by annotations.dashboard.StatsFilterForm).
+    """What the figures cover (validated by annotations.filters.StatsFilterForm).
 
     `source`, `tag` and `reviewer` narrow the articles; `date_from` / `date_to` (days in the
     site's time zone, both included) narrow the activity: reviews and verdicts by their last

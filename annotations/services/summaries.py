@@ -3,7 +3,7 @@
 Two levels, both derived and both rewritten in the transaction of the change that moves them:
 
 * a sentence's review summary (`review_count`, `reviewed_at`, `review_labels`, `review_codes`),
-  written in the same UPDATE as its status by services.reviews.sentence_status_refresh;
+  written in the same UPDATE as its status by services.status.sentence_status_refresh;
 * an article's ArticleSummary (sentences, claims by status, agreement sums), recomputed from
   its sentences and their reviews by one UPDATE (`article_summaries_refresh`).
 
@@ -67,7 +67,7 @@ ARTICLE_LOCK_BASE = 0x6663_0000_0000_0000
 
 def article_lock_expression(article_field: str = "article_id") -> Any:
     """An expression that takes the transaction's lock on the article in `article_field`,
-    for a query that reads a sentence (services.reviews._sentence_lock)."""
+    for a query that reads a sentence (services.status.sentence_lock)."""
     return Func(
         F(article_field) + Value(ARTICLE_LOCK_BASE),
         function="pg_advisory_xact_lock",
