@@ -108,44 +108,44 @@ class _EvidenceHolder(serializers.Serializer):
     evidence = EvidenceListField(allow_null=True)
 
 
-class ReviewInputSerializer(serializers.Serializer):
-    """PUT /api/sentences/{id}/review/."""
-
-    # The service looks the label up and lists the choices when it is missing or unknown.
-    label = fields.TextField(
+def _label_field(help_text: str) -> fields.TextField:
+    # Optional here: the service looks the label up and lists the choices when it is missing
+    # or unknown, with the same message for every interface.
+    return fields.TextField(
         required=False,
         allow_null=True,
         allow_blank=True,
         default=None,
         max_length=50,
-        help_text="A label slug from /api/labels/, e.g. 'false'.",
+        help_text=help_text,
     )
-    note = fields.TextField(
-        required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX, default=""
-    )
-    evidence = EvidenceListField(allow_null=True)
 
-    def validate_note(self, value: str | None) -> str:
-        return value or ""
+
+class _LongText(fields.TextField):
+    """A note or a rationale: optional, null read as empty."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX, default=""
+        )
+
+    def run_validation(self, data: Any = serializers.empty) -> str:
+        return super().run_validation(data) or ""
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """PUT /api/sentences/{id}/review/."""
+
+    label = _label_field("A label slug from /api/labels/, e.g. 'false'.")
+    note = _LongText()
+    evidence = EvidenceListField(allow_null=True)
 
 
 class VerdictInputSerializer(serializers.Serializer):
     """PUT /api/sentences/{id}/verdict/."""
 
-    label = fields.TextField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        default=None,
-        max_length=50,
-        help_text="A label slug from /api/labels/.",
-    )
-    rationale = fields.TextField(
-        required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX, default=""
-    )
-
-    def validate_rationale(self, value: str | None) -> str:
-        return value or ""
+    label = _label_field("A label slug from /api/labels/.")
+    rationale = _LongText()
 
 
 class SplitInputSerializer(serializers.Serializer):
