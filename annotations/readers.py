@@ -171,7 +171,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, title: str | None = None) 
 
 
 def _exported_article(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The "article" of a record of an export (annotations/exports.py); None for other records."""
+    """The "article" of a record of an export (annotations/exports/); None for other records."""
     if isinstance(data, dict) and "article" in data and "sentence" in data:
         return data["article"] if isinstance(data["article"], dict) else {}
     return None

@@ -1,6 +1,6 @@
 """The input contract of an exported record when it is restored (services/article_restore.py).
 
-One record per sentence, as annotations/exports.py writes it; the article's own fields are
+One record per sentence, as annotations/exports/ writes it; the article's own fields are
 validated by the article import contract. Built from the shared field types (fields.py), so a
 NUL, a lone surrogate, a date-time outside the years 1..9999 in UTC or an integer wider than
 its column is refused here, with a message naming the sentence and the field, before anything

@@ -52,7 +52,7 @@ def story(reviewer, reviewer2, editor):
         )
     with time_machine.travel(T2, tick=False):
         services.verdict_set(
-            sentence=first, editor=editor, label="accurate", rationale="The notice says Monday."
+            sentence=first, user=editor, label="accurate", rationale="The notice says Monday."
         )
     with time_machine.travel(T3, tick=False):
         services.review_save(sentence=second, reviewer=reviewer2, label="false", evidence=EVIDENCE)
@@ -440,8 +440,8 @@ def test_claimreview_describes_each_published_verdict(editor_client, story, sett
 
 def test_claimreview_skips_non_claims_and_omits_missing_ratings(editor_client, story, editor):
     second, advert = story.sentences.get(index=1), story.sentences.get(index=2)
-    services.verdict_set(sentence=second, editor=editor, label="unverifiable")
-    services.verdict_set(sentence=advert, editor=editor, label="not_a_claim")
+    services.verdict_set(sentence=second, user=editor, label="unverifiable")
+    services.verdict_set(sentence=advert, user=editor, label="not_a_claim")
 
     reviews = json.loads(content(editor_client.get("/api/export/?format=claimreview")))
 
@@ -588,7 +588,7 @@ def test_queries_do_not_grow_with_the_number_of_sentences(
         article = article_create(sentences=size)
         for sentence in article.sentences.all()[: size // 5]:
             services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
-            services.verdict_set(sentence=sentence, editor=editor, label="accurate")
+            services.verdict_set(sentence=sentence, user=editor, label="accurate")
         with django_assert_max_num_queries(budget):
             response = editor_client.get(f"/api/export/?format={format}&article={article.pk}")
             # The export is read while the response is consumed, so consume it in the block.
@@ -756,10 +756,10 @@ def pinned(reviewer, reviewer2, editor, settings):
         )
     with time_machine.travel(T2, tick=False):
         services.verdict_set(
-            sentence=bridge, editor=editor, label="accurate", rationale="The notice says Monday."
+            sentence=bridge, user=editor, label="accurate", rationale="The notice says Monday."
         )
-        services.verdict_set(sentence=first, editor=editor, label="unverifiable", rationale="-")
-        services.verdict_set(sentence=third, editor=editor, label="not_a_claim")
+        services.verdict_set(sentence=first, user=editor, label="unverifiable", rationale="-")
+        services.verdict_set(sentence=third, user=editor, label="not_a_claim")
     with time_machine.travel(T3, tick=False):
         services.review_save(
             sentence=alder, reviewer=reviewer2, label="false", evidence=PINNED_EVIDENCE

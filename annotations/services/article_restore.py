@@ -1,4 +1,4 @@
-"""Restoring articles from an export (annotations/exports.py): export -> import round trips.
+"""Restoring articles from an export (annotations/exports/): export -> import round trips.
 
 An exported article is recreated exactly, not re-imported: the same body and metadata, the same
 sentences (offsets, paragraphs, kinds; never re-segmented), and the same reviews and verdicts
