@@ -40,9 +40,7 @@ def test_sentence_detail_has_status_reviews_and_verdict(
             evidence=EVIDENCE,
         )
     with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=UTC), tick=False):
-        verdict = services.verdict_set(
-            sentence=sentence, user=editor, label="false", rationale="R"
-        )
+        verdict = services.verdict_set(sentence=sentence, user=editor, label="false", rationale="R")
 
     response = reviewer_client.get(f"/api/sentences/{sentence.pk}/")
 
