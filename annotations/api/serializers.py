@@ -16,6 +16,7 @@ from annotations.inputs import (  # noqa: F401 - input serializers, named here f
     VerdictInputSerializer,
 )
 from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
+from annotations.selectors.articles import review_data_of, verdict_data_of
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -82,8 +83,10 @@ class SentenceSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReviewSerializer(many=True))
     def get_reviews(self, sentence: Sentence) -> list[dict]:
         # Blind review: the viewer (set by every view) decides whose reviews show.
+        # Built as ReviewSerializer gives them (tests/test_api_payloads.py compares), without
+        # setting up its fields again for every sentence of an article.
         reviews = self.context["viewer"].visible_reviews(sentence.reviews.all())
-        return ReviewSerializer(reviews, many=True).data
+        return [review_data_of(review) for review in reviews]
 
     @extend_schema_field(VerdictSerializer(allow_null=True))
     def get_verdict(self, sentence: Sentence) -> dict | None:
@@ -97,7 +100,7 @@ class SentenceSerializer(serializers.ModelSerializer):
         reviewed = any(r.reviewer_id == viewer.user.pk for r in sentence.reviews.all())
         if not viewer.sees_verdict(verdict, reviewed=reviewed):
             return None
-        return VerdictSerializer(verdict).data
+        return verdict_data_of(verdict)
 
 
 class SentenceDetailSerializer(SentenceSerializer):

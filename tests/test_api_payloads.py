@@ -1,0 +1,56 @@
+"""The sentences inside GET /api/articles/{id}/ and GET /api/sentences/{id}/ carry their reviews
+and verdict exactly as ReviewSerializer and VerdictSerializer give them, though
+SentenceSerializer builds them with the plain functions the workspace uses."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from annotations import services
+from annotations.api.serializers import ReviewSerializer, VerdictSerializer
+from annotations.models import Review, Verdict
+from tests.factories import article_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worked(settings, editor, reviewer, reviewer2):
+    """A review with evidence, a plain one, an editor's verdict and a consensus verdict."""
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    article = article_create(sentences=3)
+    s0, s1, _ = article.sentences.order_by("index")
+    evidence = [
+        {"url": "https://example.org/a", "title": "Report", "quote": "2", "stance": "refutes"},
+        {"url": "https://example.org/b", "title": "", "quote": "", "stance": "context"},
+    ]
+    services.review_save(
+        sentence=s0, reviewer=reviewer, label="false", note="Wrong count", evidence=evidence
+    )
+    services.review_save(sentence=s0, reviewer=reviewer2, label="mixed", note="ünïcode ✓")
+    services.verdict_set(sentence=s0, user=editor, label="mixed", rationale="Partly right")
+    services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
+    services.review_save(sentence=s1, reviewer=reviewer2, label="accurate")
+    return article
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_article_and_sentence_payloads_hold_the_serializers_reviews_and_verdicts(
+    editor_client, worked, zone
+):
+    with timezone.override(zone):
+        article = editor_client.get(f"/api/articles/{worked.pk}/").json()
+        singles = [
+            editor_client.get(f"/api/sentences/{s['id']}/").json() for s in article["sentences"]
+        ]
+        reviews = Review.objects.select_related("reviewer", "label").order_by("created_at", "id")
+        verdicts = Verdict.objects.select_related("label", "decided_by")
+        expected_reviews = ReviewSerializer(reviews, many=True).data
+        expected_verdicts = {v["sentence"]: v for v in VerdictSerializer(verdicts, many=True).data}
+
+    for sentences in (article["sentences"], singles):
+        assert [r for s in sentences for r in s["reviews"]] == expected_reviews
+        assert {s["id"]: s["verdict"] for s in sentences if s["verdict"]} == expected_verdicts
+    assert len(expected_reviews) == 4
+    assert {v["decided_by"] for v in expected_verdicts.values()} == {"ed", None}
