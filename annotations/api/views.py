@@ -40,6 +40,13 @@ class ViewerMixin:
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "viewer": self.viewer}
 
+    def filter_queryset(self, queryset):
+        # One row by id and no query parameters: the filter set would build and validate its
+        # form to filter nothing (about a tenth of a sentence's request).
+        if self.lookup_field in self.kwargs and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
 
 class ArticleViewSet(
     ViewerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
