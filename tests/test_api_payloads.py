@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
 
-from annotations import services
-from annotations.api.serializers import ReviewSerializer, VerdictSerializer
-from annotations.models import Review, Verdict
+from annotations import selectors, services
+from annotations.api.serializers import (
+    ArticleDetailSerializer,
+    ReviewSerializer,
+    SentenceDetailSerializer,
+    VerdictSerializer,
+)
+from annotations.models import Review, Tag, Verdict
+from annotations.permissions import viewer_for
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +62,41 @@ def test_article_and_sentence_payloads_hold_the_serializers_reviews_and_verdicts
         assert {s["id"]: s["verdict"] for s in sentences if s["verdict"]} == expected_verdicts
     assert len(expected_reviews) == 4
     assert {v["decided_by"] for v in expected_verdicts.values()} == {"ed", None}
+
+
+@pytest.mark.parametrize("who", ["editor", "reviewer", "reviewer3"])
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_article_and_sentence_details_equal_their_serializers(
+    settings, worked, editor, reviewer, django_user_model, who, zone
+):
+    """The details are built from plain rows (selectors.article_detail_data and
+    sentence_detail_data); the whole payload is what the serializers give for the same rows,
+    for an editor, a reviewer who rated and one who did not (blind review hides others' work)."""
+    settings.FACTCHECK_BLIND_REVIEW = True
+    users = {"editor": editor, "reviewer": reviewer}
+    if who == "reviewer3":
+        from django.contrib.auth.models import Group
+
+        users[who] = django_user_model.objects.create_user("rae", password="pw")
+        users[who].groups.add(Group.objects.get(name="reviewer"))
+    user = users[who]
+    worked.tags.set([Tag.objects.create(name="zeta"), Tag.objects.create(name="alpha")])
+    client = APIClient()
+    client.force_authenticate(user)
+    viewer = viewer_for(user)
+    with timezone.override(zone):
+        article = client.get(f"/api/articles/{worked.pk}/")
+        expected = ArticleDetailSerializer(
+            selectors.article_detail(viewer).get(pk=worked.pk), context={"viewer": viewer}
+        ).data
+        sentences = [client.get(f"/api/sentences/{s['id']}/") for s in expected["sentences"]]
+        expected_sentences = SentenceDetailSerializer(
+            selectors.sentence_list(viewer).filter(article=worked),
+            many=True,
+            context={"viewer": viewer},
+        ).data
+
+    assert article.content == JSONRenderer().render(expected)
+    assert [s.content for s in sentences] == [JSONRenderer().render(s) for s in expected_sentences]
+    shown = [r for s in expected["sentences"] for r in s["reviews"]]
+    assert len(shown) == (0 if who == "reviewer3" else 4)

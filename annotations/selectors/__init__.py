@@ -3,10 +3,12 @@ here so every interface gets them. One module per subject."""
 
 from annotations.selectors.articles import (
     article_detail,
+    article_detail_data,
     article_list,
     article_queue,
     assignment_list,
     label_list,
+    sentence_detail_data,
     sentence_history,
     sentence_list,
     workspace,
@@ -20,6 +22,7 @@ __all__ = [
     "PROGRESS_ORDERS",
     "StatsFilters",
     "article_detail",
+    "article_detail_data",
     "article_list",
     "article_queue",
     "assignment_list",
@@ -29,6 +32,7 @@ __all__ = [
     "filter_tags",
     "label_list",
     "progress_page",
+    "sentence_detail_data",
     "sentence_history",
     "sentence_list",
     "stats",

@@ -278,3 +278,142 @@ def verdict_data_of(verdict: Verdict) -> dict[str, Any]:
         "created_at": _datetime_data(verdict.created_at),
         "updated_at": _datetime_data(verdict.updated_at),
     }
+
+
+# GET /api/articles/{id}/ and GET /api/sentences/{id}/ are the API's busiest reads: built here
+# from .values() rows, as ArticleDetailSerializer and SentenceDetailSerializer give them
+# (tests/test_api_payloads.py compares the whole payloads), they skip a model instance per row,
+# the prefetch machinery's queryset per sentence and DRF's fields.
+
+_SENTENCE_FIELDS = ("id", "index", "paragraph", "start", "end", "text", "kind", "status")
+_REVIEW_VALUES = (
+    *("id", "sentence_id", "reviewer_id", "reviewer__username", "label__slug", "note"),
+    *("evidence", "version", "created_at", "updated_at"),
+)
+# The verdict joined to its sentence's row (one-to-one): no query of its own.
+_VERDICT_FIELDS = (
+    *("id", "label__slug", "rationale", "decided_by__username"),
+    *("is_consensus", "needs_attention", "version", "created_at", "updated_at"),
+)
+_SENTENCE_VALUES = (*_SENTENCE_FIELDS, *(f"verdict__{name}" for name in _VERDICT_FIELDS))
+
+
+def _review_row_data(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "sentence": row["sentence_id"],
+        "reviewer": row["reviewer__username"],
+        "label": row["label__slug"],
+        "note": row["note"],
+        "evidence": [
+            {
+                "url": item["url"],
+                "title": item.get("title", ""),
+                "quote": item.get("quote", ""),
+                "stance": item.get("stance", "context"),
+            }
+            for item in row["evidence"]
+        ],
+        "version": row["version"],
+        "created_at": _datetime_data(row["created_at"]),
+        "updated_at": _datetime_data(row["updated_at"]),
+    }
+
+
+def _verdict_row_data(row: dict[str, Any]) -> dict[str, Any]:
+    """The verdict in a sentence row (_SENTENCE_VALUES) as VerdictSerializer gives it."""
+    return {
+        "id": row["verdict__id"],
+        "sentence": row["id"],
+        "label": row["verdict__label__slug"],
+        "rationale": row["verdict__rationale"],
+        "decided_by": row["verdict__decided_by__username"],
+        "is_consensus": row["verdict__is_consensus"],
+        "needs_attention": row["verdict__needs_attention"],
+        "version": row["verdict__version"],
+        "created_at": _datetime_data(row["verdict__created_at"]),
+        "updated_at": _datetime_data(row["verdict__updated_at"]),
+    }
+
+
+def _sentences_data(
+    viewer: Viewer, rows: list[dict[str, Any]], reviews: QuerySet[Review]
+) -> list[dict[str, Any]]:
+    """Each sentence row (_SENTENCE_VALUES) with what the viewer may see of its reviews and
+    verdict, as SentenceSerializer gives it."""
+    by_sentence: dict[int, list[dict[str, Any]]] = {}
+    for review in reviews.order_by("created_at", "id").values(*_REVIEW_VALUES):
+        by_sentence.setdefault(review["sentence_id"], []).append(review)
+    sentences = []
+    for row in rows:
+        own = by_sentence.get(row["id"], [])
+        reviewer_ids = [review["reviewer_id"] for review in own]
+        sentence = {name: row[name] for name in _SENTENCE_FIELDS}
+        # Blind review: the same rules as SentenceSerializer (Viewer.visible_reviews).
+        shown = own if viewer.sees_reviews_of(reviewer_ids) else []
+        sentence["reviews"] = [_review_row_data(review) for review in shown]
+        # Verdict has no `published` field yet (Viewer.sees_verdict): ask for it in
+        # _VERDICT_FIELDS and pass it here once it has.
+        reviewed = viewer.user.pk in reviewer_ids
+        if row["verdict__id"] is not None and viewer.sees_verdict(None, reviewed=reviewed):
+            sentence["verdict"] = _verdict_row_data(row)
+        else:
+            sentence["verdict"] = None
+        sentences.append(sentence)
+    return sentences
+
+
+def article_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
+    """An article as ArticleDetailSerializer gives it, or None if the viewer may not see it.
+
+    Four queries: the article with its counts, its tags, sentences with verdicts, reviews.
+    """
+    article = (
+        _visible(viewer)
+        .with_sentence_counts()
+        .filter(pk=pk)
+        .values(
+            *("id", "title", "source", "url", "published_at", "language"),
+            *("imported_by__username", "created_at"),
+            *("sentence_count", "claim_count", "final_count", "body", "checksum"),
+        )
+        .first()
+    )
+    if article is None:
+        return None
+    sentences = Sentence.objects.filter(article=pk).order_by("index").values(*_SENTENCE_VALUES)
+    data = {
+        "id": article["id"],
+        "title": article["title"],
+        "source": article["source"],
+        "url": article["url"],
+        "published_at": _datetime_data(article["published_at"]),
+        "language": article["language"],
+        "tags": list(Article(pk=pk).tags.values_list("name", flat=True)),
+        "imported_by": article["imported_by__username"],
+        "created_at": _datetime_data(article["created_at"]),
+        "sentence_count": article["sentence_count"],
+        "claim_count": article["claim_count"],
+        "final_count": article["final_count"],
+        "body": article["body"],
+        "checksum": article["checksum"],
+        "sentences": _sentences_data(viewer, list(sentences), Review.objects.filter(article=pk)),
+    }
+    return data
+
+
+def sentence_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
+    """A sentence as SentenceDetailSerializer gives it, or None if the viewer may not see it.
+
+    Two queries: the sentence with its verdict, its reviews.
+    """
+    sentences = Sentence.objects.filter(pk=pk)
+    if not viewer.sees_all_articles:
+        sentences = sentences.filter(_assigned(viewer, "article_id"))
+    row = sentences.values(*_SENTENCE_VALUES, "article_id", "updated_at").first()
+    if row is None:
+        return None
+    (data,) = _sentences_data(viewer, [row], Review.objects.filter(sentence=pk))
+    data["article"] = row["article_id"]
+    data["updated_at"] = _datetime_data(row["updated_at"])
+    return data
