@@ -1,6 +1,8 @@
 """What the common requests cost in Python: CPU and wall time per request, in one process.
 
     .venv/bin/python benchmarks/request_costs.py [--runs 300] [--database-url URL]
+    .venv/bin/python benchmarks/request_costs.py --profile "GET /api/sentences"   # cProfile
+                                                   # (PROFILE_SORT=tottime to sort by own time)
 
 Uses its own database (default PostgreSQL factcheck_perf, created and migrated if missing,
 emptied on every run; a sqlite:/// URL works too), builds a small world: one article of 30
@@ -163,7 +165,8 @@ def main() -> None:
         for _ in range(args.runs):
             request()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        order = os.environ.get("PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler).sort_stats(order).print_stats(60)
         return
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.runs} runs")
