@@ -241,6 +241,19 @@ def _datetime_data(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _evidence_data(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A review's evidence as EvidenceSerializer gives it, the defaults filled in."""
+    return [
+        {
+            "url": item["url"],
+            "title": item.get("title", ""),
+            "quote": item.get("quote", ""),
+            "stance": item.get("stance", "context"),
+        }
+        for item in items
+    ]
+
+
 def review_data_of(review: Review) -> dict[str, Any]:
     """A review as the API's ReviewSerializer gives it (its reviewer and label loaded)."""
     return {
@@ -249,15 +262,7 @@ def review_data_of(review: Review) -> dict[str, Any]:
         "reviewer": review.reviewer.username,
         "label": review.label.slug,
         "note": review.note,
-        "evidence": [
-            {
-                "url": item["url"],
-                "title": item.get("title", ""),
-                "quote": item.get("quote", ""),
-                "stance": item.get("stance", "context"),
-            }
-            for item in review.evidence
-        ],
+        "evidence": _evidence_data(review.evidence),
         "version": review.version,
         "created_at": _datetime_data(review.created_at),
         "updated_at": _datetime_data(review.updated_at),
@@ -305,15 +310,7 @@ def _review_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "reviewer": row["reviewer__username"],
         "label": row["label__slug"],
         "note": row["note"],
-        "evidence": [
-            {
-                "url": item["url"],
-                "title": item.get("title", ""),
-                "quote": item.get("quote", ""),
-                "stance": item.get("stance", "context"),
-            }
-            for item in row["evidence"]
-        ],
+        "evidence": _evidence_data(row["evidence"]),
         "version": row["version"],
         "created_at": _datetime_data(row["created_at"]),
         "updated_at": _datetime_data(row["updated_at"]),
