@@ -8,11 +8,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from annotations import permissions
-from annotations.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
+from annotations.errors import Forbidden, InvalidInput, NotFound
 from annotations.models import History, Label, Review, Sentence
 from annotations.services.history import history_add, history_entry, review_snapshot
 from annotations.services.status import (
     label_resolve,
+    preconditions_check,
     sentence_lock,
     sentence_status_refresh,
     verdict_flag,
@@ -73,18 +74,16 @@ def review_save(
         review = next((r for r in reviews if r.reviewer_id == reviewer.pk), None)
         others = [r for r in reviews if r is not review]
         current_version = review.version if review else None
-        if create_only and review is not None:
-            raise PreconditionFailed(
-                f"You already have a review of this sentence (version {current_version}); "
-                "send If-Match with that version to change it.",
-                current=review_snapshot(review),
-            )
-        if expected_version is not None and expected_version != current_version:
-            raise PreconditionFailed(
-                f"The review changed since version {expected_version} "
-                f"(now {current_version or 'withdrawn'}); reload it and try again.",
-                current=review_snapshot(review) if review else None,
-            )
+        preconditions_check(
+            review,
+            review_snapshot,
+            expected_version=expected_version,
+            create_only=create_only,
+            exists=f"You already have a review of this sentence (version {current_version}); "
+            "send If-Match with that version to change it.",
+            stale=f"The review changed since version {expected_version} "
+            f"(now {current_version or 'withdrawn'}); reload it and try again.",
+        )
         created = review is None
         if review is None:
             review = Review.objects.create(
@@ -140,11 +139,14 @@ def review_delete(
         )
         if review is None:
             raise NotFound("You have no review of this sentence.")
-        if expected_version is not None and expected_version != review.version:
-            raise PreconditionFailed(
-                f"The review changed since version {expected_version} (now {review.version}).",
-                current=review_snapshot(review),
-            )
+        preconditions_check(
+            review,
+            review_snapshot,
+            expected_version=expected_version,
+            create_only=False,
+            exists="",
+            stale=f"The review changed since version {expected_version} (now {review.version}).",
+        )
         before = review_snapshot(review)
         review.delete()
         history_add(

@@ -4,13 +4,14 @@ and the status a change moves a sentence to (with the verdict a consensus sets b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from annotations.errors import InvalidInput, NotFound
+from annotations.errors import InvalidInput, NotFound, PreconditionFailed
 from annotations.models import History, Label, Review, Sentence, Verdict
 from annotations.services import summaries
 from annotations.services.history import history_entry, history_write, verdict_snapshot
@@ -132,3 +133,22 @@ def _consensus_verdict(sentence: Sentence, *, label: Label, reviews: int) -> His
         before=None,
         after=verdict_snapshot(verdict),
     )
+
+
+def preconditions_check(
+    current: Review | Verdict | None,
+    snapshot: Callable[[Any], dict],
+    *,
+    expected_version: int | None,
+    create_only: bool,
+    exists: str,
+    stale: str,
+) -> None:
+    """The conditional-request rule of reviews and verdicts, with the stored state in the 412:
+    `create_only` (If-None-Match: *) fails when one exists; `expected_version` (If-Match)
+    fails when it is not the stored version (None: nothing stored)."""
+    if create_only and current is not None:
+        raise PreconditionFailed(exists, current=snapshot(current))
+    version = current.version if current is not None else None
+    if expected_version is not None and expected_version != version:
+        raise PreconditionFailed(stale, current=snapshot(current) if current else None)

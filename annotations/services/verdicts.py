@@ -7,10 +7,15 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from annotations import permissions
-from annotations.errors import Forbidden, PreconditionFailed
+from annotations.errors import Forbidden
 from annotations.models import History, Label, Sentence, Verdict
 from annotations.services.history import history_add, verdict_snapshot
-from annotations.services.status import label_resolve, sentence_lock, sentence_status_refresh
+from annotations.services.status import (
+    label_resolve,
+    preconditions_check,
+    sentence_lock,
+    sentence_status_refresh,
+)
 
 
 def verdict_set(
@@ -35,19 +40,21 @@ def verdict_set(
         verdict = (
             Verdict.objects.select_related("label", "decided_by").filter(sentence=locked).first()
         )
-        current_version = verdict.version if verdict else None
-        if create_only and verdict is not None:
+        exists = ""
+        if verdict is not None:
             by = verdict.decided_by.get_username() if verdict.decided_by else "consensus"
-            raise PreconditionFailed(
+            exists = (
                 f"This sentence already has a verdict ({verdict.label.slug!r}, by {by}); "
-                "reload it and try again.",
-                current=verdict_snapshot(verdict),
+                "reload it and try again."
             )
-        if expected_version is not None and expected_version != current_version:
-            raise PreconditionFailed(
-                f"The verdict changed since version {expected_version}; reload it.",
-                current=verdict_snapshot(verdict) if verdict else None,
-            )
+        preconditions_check(
+            verdict,
+            verdict_snapshot,
+            expected_version=expected_version,
+            create_only=create_only,
+            exists=exists,
+            stale=f"The verdict changed since version {expected_version}; reload it.",
+        )
         if verdict is None:
             verdict = Verdict.objects.create(
                 sentence=locked,
