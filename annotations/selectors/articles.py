@@ -21,6 +21,20 @@ from annotations.models import Article, Assignment, History, Label, Review, Sent
 from annotations.permissions import Viewer
 
 
+def rated_claims(reviewer_id: int) -> Coalesce:
+    """The claims of each article (the outer query's row) this reviewer rated, as a subquery."""
+    rated = (
+        Review.objects.by(reviewer_id)
+        .of_claims()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rated), 0)
+
+
 def _assigned(viewer: Viewer, article_field: str = "pk") -> Exists:
     return Exists(
         Assignment.objects.filter(article=OuterRef(article_field), reviewer=viewer.user.pk)
@@ -71,17 +85,8 @@ def article_queue(viewer: Viewer) -> QuerySet[Article]:
     One query per page (plus tags): counts by status from the article summaries, the viewer's
     rated claims in a subquery.
     """
-    mine = (
-        Review.objects.by(viewer.user.pk)
-        .of_claims()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("reviewer")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     return article_list(viewer).annotate(
-        mine_count=Coalesce(Subquery(mine), 0), assigned_to_me=_assigned(viewer)
+        mine_count=rated_claims(viewer.user.pk), assigned_to_me=_assigned(viewer)
     )
 
 

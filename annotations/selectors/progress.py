@@ -12,15 +12,14 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Lower
 
 from annotations.models import Review, Sentence
+from annotations.selectors.articles import rated_claims
 from annotations.selectors.scope import (
     STATS_CACHE_SECONDS,
     StatsFilters,
@@ -187,18 +186,7 @@ def _rated(filters: StatsFilters) -> Any:
     """The claims of each article the reviewer in scope rated (0 without a reviewer)."""
     if filters.reviewer_id is None:
         return Value(0)
-    return Coalesce(
-        Subquery(
-            Review.objects.by(filters.reviewer_id)
-            .of_claims()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("reviewer")
-            .annotate(n=Count("id"))
-            .values("n")
-        ),
-        0,
-    )
+    return rated_claims(filters.reviewer_id)
 
 
 def _alpha_kept() -> Any:
