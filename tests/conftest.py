@@ -9,8 +9,9 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations import services
 from annotations.services import summaries
-from tests.factories import UserFactory
+from tests.factories import UserFactory, article_create
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +161,24 @@ def sign_in(page, username: str, password: str = "pw") -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+
+
+@pytest.fixture
+def worked(settings, editor, reviewer, reviewer2):
+    """An article with a review carrying evidence, a plain one, an editor's verdict and a
+    consensus verdict (no decider)."""
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    article = article_create(sentences=3)
+    s0, s1, _ = article.sentences.order_by("index")
+    evidence = [
+        {"url": "https://example.org/a", "title": "Report", "quote": "2", "stance": "refutes"},
+        {"url": "https://example.org/b", "title": "", "quote": "", "stance": "context"},
+    ]
+    services.review_save(
+        sentence=s0, reviewer=reviewer, label="false", note="Wrong count", evidence=evidence
+    )
+    services.review_save(sentence=s0, reviewer=reviewer2, label="mixed", note="ünïcode ✓")
+    services.verdict_set(sentence=s0, user=editor, label="mixed", rationale="Partly right")
+    services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
+    services.review_save(sentence=s1, reviewer=reviewer2, label="accurate")
+    return article

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from annotations import selectors, services
+from annotations import selectors
 from annotations.api.serializers import (
     ArticleDetailSerializer,
     ReviewSerializer,
@@ -18,29 +18,8 @@ from annotations.api.serializers import (
 )
 from annotations.models import Review, Tag, Verdict
 from annotations.permissions import viewer_for
-from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worked(settings, editor, reviewer, reviewer2):
-    """A review with evidence, a plain one, an editor's verdict and a consensus verdict."""
-    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
-    article = article_create(sentences=3)
-    s0, s1, _ = article.sentences.order_by("index")
-    evidence = [
-        {"url": "https://example.org/a", "title": "Report", "quote": "2", "stance": "refutes"},
-        {"url": "https://example.org/b", "title": "", "quote": "", "stance": "context"},
-    ]
-    services.review_save(
-        sentence=s0, reviewer=reviewer, label="false", note="Wrong count", evidence=evidence
-    )
-    services.review_save(sentence=s0, reviewer=reviewer2, label="mixed", note="ünïcode ✓")
-    services.verdict_set(sentence=s0, user=editor, label="mixed", rationale="Partly right")
-    services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
-    services.review_save(sentence=s1, reviewer=reviewer2, label="accurate")
-    return article
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])

@@ -6,34 +6,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from annotations import selectors, services
+from annotations import selectors
 from annotations.api.serializers import ReviewSerializer, VerdictSerializer
 from annotations.models import Review, Verdict
 from annotations.permissions import viewer_for
-from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worked(settings, editor, reviewer, reviewer2):
-    """An article with a review carrying evidence, a plain one, an editor's verdict and a
-    consensus verdict (no decider)."""
-    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
-    article = article_create(sentences=3)
-    s0, s1, _ = article.sentences.order_by("index")
-    evidence = [
-        {"url": "https://example.org/a", "title": "Report", "quote": "2", "stance": "refutes"},
-        {"url": "https://example.org/b", "title": "", "quote": "", "stance": "context"},
-    ]
-    services.review_save(
-        sentence=s0, reviewer=reviewer, label="false", note="Wrong count", evidence=evidence
-    )
-    services.review_save(sentence=s0, reviewer=reviewer2, label="mixed", note="ünïcode ✓")
-    services.verdict_set(sentence=s0, user=editor, label="mixed", rationale="Partly right")
-    services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
-    services.review_save(sentence=s1, reviewer=reviewer2, label="accurate")
-    return article
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
