@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -269,3 +270,25 @@ def test_junk_throttling_settings_fail_loudly(name, value):
 
     assert result.returncode != 0
     assert name in result.stderr
+
+
+def test_the_emailed_link_sets_a_new_password_that_signs_in(client, rita, settings):
+    """The whole reset as a user does it: the link in the mail, the new-password form posted,
+    then a sign-in with the new password."""
+    settings.PASSWORD_RESET_AVAILABLE = True
+    client.post("/accounts/password_reset/", {"email": rita.email})
+    [message] = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    form_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    new = "a new and long passphrase 42"
+    done = client.post(form_url, {"new_password1": new, "new_password2": new})
+
+    assert done.status_code == 302
+    assert done.url == "/accounts/reset/done/"
+    assert client.get(done.url).status_code == 200
+    client.logout()
+    signed_in = client.post("/accounts/login/", {"username": "rita", "password": new})
+    assert signed_in.status_code == 302
