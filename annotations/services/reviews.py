@@ -4,19 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from annotations import permissions
 from annotations.errors import Forbidden, InvalidInput, NotFound
 from annotations.models import History, Label, Review, Sentence
 from annotations.services.history import history_add, history_entry, review_snapshot
 from annotations.services.status import (
+    PreparedQuery,
+    instance_from_row,
+    instance_update,
     label_resolve,
     preconditions_check,
+    rows_insert,
     sentence_lock,
+    sentence_reviews,
     sentence_status_refresh,
     verdict_flag,
+)
+
+
+def _label_with_permission(slug: str, user: AbstractBaseUser) -> QuerySet[Label]:
+    return (
+        Label.objects.active()
+        .filter(slug=slug)
+        .annotate(may_review=permissions.can_review_expression(user))
+        .values_list(*(field.attname for field in Label._meta.concrete_fields), "may_review")
+    )
+
+
+def _label_with_permission_of(slug: str, user_pk: int) -> QuerySet[Label]:
+    # An active user who is not a superuser: the permission is asked in SQL.
+    return _label_with_permission(slug, get_user_model()(pk=user_pk, is_active=True))
+
+
+# Compiled once per database, with placeholders for the slug and the user's id.
+_LABEL_WITH_PERMISSION = PreparedQuery(
+    _label_with_permission_of, "\x00label placeholder", -7_340_000_017
 )
 
 
@@ -28,12 +55,13 @@ def _review_label(reviewer: AbstractBaseUser, label: Label | str | None) -> Labe
     """
     found = None
     if isinstance(label, str) and label:
-        found = (
-            Label.objects.active()
-            .filter(slug=label)
-            .annotate(may_review=permissions.can_review_expression(reviewer))
-            .first()
-        )
+        if reviewer.is_authenticated and reviewer.is_active and not reviewer.is_superuser:
+            rows = _LABEL_WITH_PERMISSION.rows(label, reviewer.pk)
+        else:  # the permission is a constant (permissions.can_review_expression)
+            rows = list(_label_with_permission(label, reviewer))
+        if rows:
+            found = instance_from_row(Label, rows[0])
+            found.may_review = bool(rows[0][-1])
     allowed = found.may_review if found is not None else permissions.can_review(reviewer)
     if not allowed:
         raise Forbidden("You do not have permission to review sentences.")
@@ -70,9 +98,11 @@ def review_save(
             )
         # Every review of the sentence in one query: ours to change, the others' labels for
         # the status (the sentence lock keeps them from changing meanwhile).
-        reviews = list(Review.objects.select_related("label", "reviewer").filter(sentence=locked))
+        reviews = sentence_reviews(locked)
         review = next((r for r in reviews if r.reviewer_id == reviewer.pk), None)
         others = [r for r in reviews if r is not review]
+        if review is not None:
+            review.reviewer = reviewer
         current_version = review.version if review else None
         preconditions_check(
             review,
@@ -86,7 +116,7 @@ def review_save(
         )
         created = review is None
         if review is None:
-            review = Review.objects.create(
+            review = Review(
                 sentence=locked,
                 article_id=locked.article_id,
                 reviewer=reviewer,
@@ -94,6 +124,7 @@ def review_save(
                 note=note,
                 evidence=items,
             )
+            rows_insert([review])
             action, before = History.Action.CREATE, None
         else:
             unchanged = (
@@ -104,7 +135,7 @@ def review_save(
             before = review_snapshot(review)
             review.label, review.note, review.evidence = resolved, note, items
             review.version += 1
-            review.save(update_fields=["label", "note", "evidence", "version", "updated_at"])
+            instance_update(review, ["label", "note", "evidence", "version", "updated_at"])
             action = History.Action.UPDATE
         entry = history_entry(
             sentence=locked,

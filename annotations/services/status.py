@@ -5,16 +5,19 @@ and the status a change moves a sentence to (with the verdict a consensus sets b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from annotations.errors import InvalidInput, NotFound, PreconditionFailed
 from annotations.models import History, Label, Review, Sentence, Verdict
 from annotations.services import summaries
-from annotations.services.history import history_entry, history_write, verdict_snapshot
+from annotations.services.history import history_entry, verdict_snapshot
+
+M = TypeVar("M", bound=Model)
 
 
 def label_resolve(label: Label | str | None) -> Label:
@@ -53,19 +56,61 @@ def sentence_lock(sentence: Sentence | int) -> Sentence:
     article's summary recomputed at the end are never based on a stale read.
     """
     pk = sentence.pk if isinstance(sentence, Sentence) else sentence
-    sentences = Sentence.objects.select_for_update(no_key=True).filter(pk=pk)
-    if connection.vendor == "postgresql":
-        sentences = sentences.annotate(_article_lock=summaries.article_lock_expression())
-    locked = sentences.first()
-    if locked is None:
+    key = ("sentence_lock", connection.vendor)
+    sql = _SQL.get(key)
+    if sql is None:
+        table, columns = _table(Sentence), _columns(Sentence, "s")
+        if connection.vendor == "postgresql":
+            # The ORM's select_for_update(no_key=True) annotated with the article's lock
+            # (summaries.article_lock_expression), written out.
+            sql = (
+                f"SELECT {columns}, pg_advisory_xact_lock(s.{_quote('article_id')} + %s)"
+                f" FROM {table} s WHERE s.{_quote('id')} = %s FOR NO KEY UPDATE"
+            )
+        else:  # SQLite serialises writers: no row locks
+            sql = f"SELECT {columns} FROM {table} s WHERE s.{_quote('id')} = %s"
+        _SQL[key] = sql
+    params = [summaries.ARTICLE_LOCK_BASE, pk] if connection.vendor == "postgresql" else [pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"sentence {pk} does not exist.")
-    return locked
+    return instance_from_row(Sentence, row)
+
+
+def sentence_reviews(sentence: Sentence) -> list[Review]:
+    """Every review of the sentence, oldest first, with its label (not its reviewer) loaded.
+
+    Call with the sentence locked (`sentence_lock`): they cannot change meanwhile."""
+    key = ("sentence_reviews", connection.vendor)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = (
+            f"SELECT {_columns(Review, 'r')}, {_columns(Label, 'l')}"
+            f" FROM {_table(Review)} r JOIN {_table(Label)} l"
+            f" ON l.{_quote('id')} = r.{_quote('label_id')}"
+            f" WHERE r.{_quote('sentence_id')} = %s"
+            f" ORDER BY r.{_quote('created_at')}, r.{_quote('id')}"
+        )
+        _SQL[key] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sentence.pk])
+        rows = cursor.fetchall()
+    width = len(Review._meta.concrete_fields)
+    reviews = []
+    for row in rows:
+        review = instance_from_row(Review, row[:width])
+        review.label = instance_from_row(Label, row[width:])
+        reviews.append(review)
+    return reviews
 
 
 def verdict_flag(sentence: Sentence) -> None:
     """Mark the sentence's verdict for the editor's attention: a review changed after it."""
-    # Shown to the editor instead of silently changing the verdict.
-    Verdict.objects.filter(sentence=sentence).update(needs_attention=True)
+    # Shown to the editor instead of silently changing the verdict. (As QuerySet.update: the
+    # verdict's updated_at stays.)
+    rows_update(Verdict, {"needs_attention": True}, sentence_id=sentence.pk)
 
 
 def sentence_status_refresh(
@@ -84,11 +129,7 @@ def sentence_status_refresh(
     It also bumps `updated_at`, which `?updated_since=` and incremental exports rely on.
     """
     if reviews is None:
-        reviews = list(
-            Review.objects.select_related("label")
-            .defer("note", "evidence")
-            .filter(sentence=sentence)
-        )
+        reviews = sentence_reviews(sentence)
     rows = [(review.reviewer_id, review.label_id, review.updated_at) for review in reviews]
     label_ids = [label for _, label, _ in rows]
     status = status_for(label_ids, has_verdict)
@@ -97,10 +138,12 @@ def sentence_status_refresh(
         # They all agree: any review's label is the verdict's, already loaded.
         entries.append(_consensus_verdict(sentence, label=reviews[0].label, reviews=len(rows)))
         status = Sentence.Status.FINAL
-    history_write(entries)
+    rows_insert(entries)
     now = timezone.now()
-    Sentence.objects.filter(pk=sentence.pk).update(
-        status=status, updated_at=now, **summaries.review_fields(rows)
+    rows_update(
+        Sentence,
+        {"status": status, "updated_at": now, **summaries.review_fields(rows)},
+        id=sentence.pk,
     )
     sentence.status, sentence.updated_at = status, now
     summaries.article_summaries_refresh([sentence.article_id])
@@ -117,13 +160,14 @@ def _consensus_verdict(sentence: Sentence, *, label: Label, reviews: int) -> His
 
     Returns its history entry, unsaved.
     """
-    verdict = Verdict.objects.create(
+    verdict = Verdict(
         sentence=sentence,
         article_id=sentence.article_id,
         label=label,
         rationale=f"Consensus of {reviews} reviewers.",
         is_consensus=True,
     )
+    rows_insert([verdict])
     return history_entry(
         sentence=sentence,
         entity=History.Entity.VERDICT,
@@ -152,3 +196,149 @@ def preconditions_check(
     version = current.version if current is not None else None
     if expected_version is not None and expected_version != version:
         raise PreconditionFailed(stale, current=snapshot(current) if current else None)
+
+
+# --- SQL written out for the hot path ------------------------------------------------------------
+# Saving a review is the most frequent request (docs/performance.md): compiling its queries
+# through the ORM on every call cost more CPU than the database spent running them. The
+# statements above are written out once per database; their columns, and the conversion of
+# values to and from the database, come from the models' fields, exactly as the ORM does it.
+
+_SQL: dict[Any, Any] = {}
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    """Every column of `model`, in field order (what instance_from_row reads)."""
+    return ", ".join(f"{alias}.{_quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def instance_from_row(model: type[M], values: Sequence[Any]) -> M:
+    """An instance of `model` from a row of its columns (_columns), converted from the
+    database's values as the ORM converts them (JSON, date-times and booleans on SQLite)."""
+    key = ("converters", connection.alias, model)
+    converters = _SQL.get(key)
+    if converters is None:
+        converters = []
+        for index, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
+            )
+            if functions:
+                converters.append((index, functions, column))
+        _SQL[key] = converters
+    fields = len(model._meta.concrete_fields)
+    values = list(values[:fields])
+    for index, functions, column in converters:
+        value = values[index]
+        for function in functions:
+            value = function(value, column, connection)
+        values[index] = value
+    return model.from_db(connection.alias, None, values)
+
+
+def rows_insert(instances: Sequence[Model]) -> None:
+    """INSERT these new instances of one model in one statement and set their ids, as
+    `save()` and `bulk_create` do (defaults and auto_now fields filled in by the fields)."""
+    if not instances:
+        return
+    model = type(instances[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    key = ("insert", connection.vendor, model, len(instances))
+    sql = _SQL.get(key)
+    if sql is None:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {_table(model)} ({', '.join(_quote(f.column) for f in fields)})"
+            f" VALUES {', '.join([row] * len(instances))}"
+        )
+        if connection.features.can_return_rows_from_bulk_insert:
+            sql += f" RETURNING {_quote(model._meta.pk.column)}"
+        _SQL[key] = sql
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if connection.features.can_return_rows_from_bulk_insert:
+            ids = [row[0] for row in cursor.fetchall()]
+        else:  # one row at a time without RETURNING (save() takes this path too)
+            ids = [cursor.lastrowid] if len(instances) == 1 else [None] * len(instances)
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias
+
+
+def rows_update(model: type[Model], values: dict[str, Any], **where: Any) -> int:
+    """UPDATE `model`'s rows matching `where` (columns by equality) with `values`, converted
+    as QuerySet.update converts them; the rows changed."""
+    key = ("update", connection.vendor, model, tuple(values), tuple(where))
+    sql = _SQL.get(key)
+    if sql is None:
+        meta = model._meta
+        assignments = ", ".join(f"{_quote(meta.get_field(name).column)} = %s" for name in values)
+        conditions = " AND ".join(f"{_quote(meta.get_field(name).column)} = %s" for name in where)
+        sql = f"UPDATE {_table(model)} SET {assignments} WHERE {conditions}"
+        _SQL[key] = sql
+    params = [
+        model._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    ]
+    params += list(where.values())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def instance_update(instance: Model, fields: Sequence[str]) -> None:
+    """`instance.save(update_fields=fields)`, written out (auto_now fields set by the field)."""
+    meta = type(instance)._meta
+    values = {name: meta.get_field(name).pre_save(instance, False) for name in fields}
+    if not rows_update(type(instance), values, id=instance.pk):
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+class PreparedQuery:
+    """An ORM query compiled to SQL once per database, then run with new values.
+
+    `build(*arguments)` makes the queryset; it is called once with `placeholders`, values
+    that cannot occur otherwise, and each run puts its own arguments where they appear in the
+    compiled statement's parameters. For a read on the hot path whose rules are written once
+    as ORM expressions elsewhere (permissions.py), so they are not written twice.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], *placeholders: Any) -> None:
+        self.build, self.placeholders = build, placeholders
+
+    def _compiled(self) -> tuple[str, list[tuple[int | None, Any]]]:
+        key = (self, connection.alias)
+        compiled = _SQL.get(key)
+        if compiled is None:
+            sql, params = self.build(*self.placeholders).query.sql_with_params()
+            slots = []
+            for param in params:
+                matches = [
+                    index
+                    for index, placeholder in enumerate(self.placeholders)
+                    if type(param) is type(placeholder) and param == placeholder
+                ]
+                slots.append((matches[0], None) if matches else (None, param))
+            compiled = _SQL[key] = (sql, slots)
+        return compiled
+
+    def rows(self, *arguments: Any) -> list[tuple]:
+        sql, slots = self._compiled()
+        params = [value if index is None else arguments[index] for index, value in slots]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
