@@ -18,16 +18,24 @@ from annotations.errors import NotFound
 from annotations.filters import QueueFilter
 from annotations.models import Sentence
 from annotations.permissions import viewer_for
+from annotations.selectors.articles import QUEUE_PAGE_SIZE, queue_page
 
 
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     """The queue: articles the user may work on, with progress, filters and search."""
     viewer = viewer_for(request.user)
-    filters = QueueFilter(request.GET, queryset=selectors.article_queue(viewer), request=request)
-    valid = filters.is_valid()  # else the reasons show next to the filters, with status 400
-    articles = filters.qs if valid else selectors.article_queue(viewer).none()
-    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    if set(request.GET) <= {"page"}:
+        # No filter asked (the usual visit): the queue from plain rows; the filter set only
+        # shows its empty form.
+        filters, valid = QueueFilter(request.GET, request=request), True
+        page = queue_page(viewer, request.GET.get("page"))
+    else:
+        queue = selectors.article_queue(viewer)
+        filters = QueueFilter(request.GET, queryset=queue, request=request)
+        valid = filters.is_valid()  # else the reasons show next to the filters, with status 400
+        articles = filters.qs if valid else queue.none()
+        page = Paginator(articles, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

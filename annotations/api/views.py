@@ -18,7 +18,11 @@ from annotations.api.pagination import IdCursorPagination, SentenceCursorPaginat
 from annotations.errors import DomainError
 from annotations.filters import ArticleFilter, AssignmentFilter, SentenceFilter, stats_filters
 from annotations.permissions import Viewer, can_import_articles, viewer_for
-from annotations.selectors.articles import review_data_of
+from annotations.selectors.articles import (
+    article_list_data,
+    article_list_values,
+    review_data_of,
+)
 
 # Ids in URLs: digits that fit a 64-bit integer column, so no lookup can overflow.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -66,6 +70,14 @@ class ArticleViewSet(
         if self.action == "list":
             return serializers.ArticleListSerializer
         return serializers.ArticleDetailSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # Without filters (a page's size and cursor only) the rows are plain values
+        # (selectors.articles.article_list_data; tests/test_perf_queue.py compares).
+        if set(request.query_params) <= {"page_size", "cursor"}:
+            page = self.paginate_queryset(article_list_values(self.viewer))
+            return self.get_paginated_response(article_list_data(page))
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         # The busiest read, built from plain rows (selectors.article_detail_data); with query

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -17,8 +21,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
+from annotations.models import (
+    Article,
+    Assignment,
+    History,
+    Label,
+    Review,
+    Sentence,
+    Tag,
+    Verdict,
+)
 from annotations.permissions import Viewer
+from annotations.prepared import PreparedQuery
 
 
 def rated_claims(reviewer_id: int) -> Coalesce:
@@ -88,6 +102,129 @@ def article_queue(viewer: Viewer) -> QuerySet[Article]:
     return article_list(viewer).annotate(
         mine_count=rated_claims(viewer.user.pk), assigned_to_me=_assigned(viewer)
     )
+
+
+# --- The queue from plain rows ----------------------------------------------------------------
+# The queue page and the API's list of articles are the busiest lists: compiling their annotated
+# querysets and building model instances, a prefetch and DRF's fields cost more than the
+# queries. Without filters they are built here from rows; tests/test_perf_queue.py holds them
+# equal to the generic path (QueueFilter and Paginator, ArticleListSerializer).
+
+QUEUE_PAGE_SIZE = 25
+_QUEUE_VALUES = (
+    *("id", "title", "source", "published_at", "claim_count", "final_count"),
+    *("pending_count", "in_review_count", "disputed_count", "mine_count", "assigned_to_me"),
+)
+
+
+def _queue_values(user_pk: int, sees_all_articles: bool) -> QuerySet[Article]:
+    # Only these two decide the query's SQL (article_queue): a placeholder viewer carries them.
+    viewer = Viewer(
+        user=get_user_model()(pk=user_pk),
+        is_editor=sees_all_articles,
+        open_reviewing=False,
+        blind_review=True,
+    )
+    return article_queue(viewer).prefetch_related(None).values_list(*_QUEUE_VALUES)
+
+
+# Compiled once per database and per kind of viewer, the user's id a placeholder.
+_QUEUE = {
+    sees_all: PreparedQuery(partial(_queue_values, sees_all_articles=sees_all), -7_340_000_019)
+    for sees_all in (True, False)
+}
+
+
+class _Tags(list):
+    """A row's tags, read by the template as `article.tags.all`, like a related manager."""
+
+    def all(self) -> _Tags:
+        return self
+
+
+def tag_names(article_ids: list[int]) -> dict[int, list[str]]:
+    """The names of each article's tags, in the order Tag sorts them (name): one query."""
+    if not article_ids:
+        return {}
+    through = Article.tags.through._meta
+    quote = connection.ops.quote_name
+    links, tags = quote(through.db_table), quote(Tag._meta.db_table)
+    article_column = quote(through.get_field("article").column)
+    tag_column = quote(through.get_field("tag").column)
+    sql = (
+        f"SELECT l.{article_column}, t.{quote('name')} FROM {links} l"
+        f" JOIN {tags} t ON t.{quote('id')} = l.{tag_column}"
+        f" WHERE l.{article_column} IN ({', '.join(['%s'] * len(article_ids))})"
+        f" ORDER BY t.{quote('name')}"
+    )
+    names: dict[int, list[str]] = {pk: [] for pk in article_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, article_ids)
+        for article_id, name in cursor.fetchall():
+            names[article_id].append(name)
+    return names
+
+
+def queue_page(viewer: Viewer, number: Any) -> Page:
+    """The queue without filters: page `number` as Paginator(article_queue(viewer), 25)
+    .get_page(number) gives it, each article a dict of what the queue page shows (tags as
+    `tags.all`, each with its `name`).
+
+    Two queries (the page, its tags), and a count only when the first page is full or another
+    page is asked for.
+    """
+    query, pk = _QUEUE[viewer.sees_all_articles], viewer.user.pk
+    rows = None
+    if number in (None, "", "1"):  # the first page always exists; a short one is the count
+        rows = query.rows(pk, tail=" LIMIT %s", tail_params=(QUEUE_PAGE_SIZE,))
+        count = len(rows) if len(rows) < QUEUE_PAGE_SIZE else query.count(pk)
+        page = Paginator(range(count), QUEUE_PAGE_SIZE).get_page(1)
+    else:
+        page = Paginator(range(query.count(pk)), QUEUE_PAGE_SIZE).get_page(number)
+        rows = query.rows(
+            pk, tail=" LIMIT %s OFFSET %s", tail_params=(QUEUE_PAGE_SIZE, page.start_index() - 1)
+        )
+    names = tag_names([row[0] for row in rows])
+    articles = []
+    for row in rows:
+        article = dict(zip(_QUEUE_VALUES, row, strict=True))
+        article["pk"] = article["id"]
+        article["tags"] = _Tags({"name": name} for name in names[article["id"]])
+        articles.append(article)
+    return Page(articles, page.number, page.paginator)
+
+
+_LIST_VALUES = (
+    *("id", "title", "source", "url", "published_at", "language", "imported_by__username"),
+    *("created_at", "sentence_count", "claim_count", "final_count"),
+)
+
+
+def article_list_values(viewer: Viewer) -> QuerySet[Article]:
+    """article_list's rows as plain values (for article_list_data), not yet ordered."""
+    return _visible(viewer).with_sentence_counts().values(*_LIST_VALUES)
+
+
+def article_list_data(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of article_list_values as ArticleListSerializer gives them; one query (tags)."""
+    names = tag_names([row["id"] for row in rows])
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "source": row["source"],
+            "url": row["url"],
+            "published_at": _datetime_data(row["published_at"]),
+            "language": row["language"],
+            "tags": names[row["id"]],
+            "imported_by": row["imported_by__username"],
+            "created_at": _datetime_data(row["created_at"]),
+            "sentence_count": row["sentence_count"],
+            "claim_count": row["claim_count"],
+            "final_count": row["final_count"],
+        }
+        for row in rows
+    ]
 
 
 def article_detail(viewer: Viewer) -> QuerySet[Article]:

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from annotations import permissions
 from annotations.errors import Forbidden, InvalidInput, NotFound
 from annotations.models import History, Label, Review, Sentence
+from annotations.prepared import PreparedQuery
 from annotations.services.history import history_add, history_entry, review_snapshot
 from annotations.services.status import (
-    PreparedQuery,
     instance_from_row,
     instance_update,
     label_resolve,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 
 from annotations.errors import InvalidInput, NotFound, PreconditionFailed
@@ -306,39 +306,3 @@ def instance_update(instance: Model, fields: Sequence[str]) -> None:
     values = {name: meta.get_field(name).pre_save(instance, False) for name in fields}
     if not rows_update(type(instance), values, id=instance.pk):
         raise DatabaseError("Save with update_fields did not affect any rows.")
-
-
-class PreparedQuery:
-    """An ORM query compiled to SQL once per database, then run with new values.
-
-    `build(*arguments)` makes the queryset; it is called once with `placeholders`, values
-    that cannot occur otherwise, and each run puts its own arguments where they appear in the
-    compiled statement's parameters. For a read on the hot path whose rules are written once
-    as ORM expressions elsewhere (permissions.py), so they are not written twice.
-    """
-
-    def __init__(self, build: Callable[..., QuerySet], *placeholders: Any) -> None:
-        self.build, self.placeholders = build, placeholders
-
-    def _compiled(self) -> tuple[str, list[tuple[int | None, Any]]]:
-        key = (self, connection.alias)
-        compiled = _SQL.get(key)
-        if compiled is None:
-            sql, params = self.build(*self.placeholders).query.sql_with_params()
-            slots = []
-            for param in params:
-                matches = [
-                    index
-                    for index, placeholder in enumerate(self.placeholders)
-                    if type(param) is type(placeholder) and param == placeholder
-                ]
-                slots.append((matches[0], None) if matches else (None, param))
-            compiled = _SQL[key] = (sql, slots)
-        return compiled
-
-    def rows(self, *arguments: Any) -> list[tuple]:
-        sql, slots = self._compiled()
-        params = [value if index is None else arguments[index] for index, value in slots]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
