@@ -23,7 +23,12 @@ from rest_framework import exceptions as rest_exceptions
 
 from annotations import selectors
 from annotations.errors import MAX_ID, InvalidInput
-from annotations.fields import DateTimeFormField, date_in_range, datetime_in_range
+from annotations.fields import (
+    DateFormField,
+    DateTimeFormField,
+    date_in_range,
+    datetime_in_range,
+)
 from annotations.models import Article, Assignment, Label, Review, Sentence, Verdict
 from annotations.permissions import Viewer, viewer_for
 
@@ -163,6 +168,40 @@ class QueueFilter(ArticleFilter):
 
     def filter_mine(self, queryset, name: str, value: bool | None) -> QuerySet:
         return queryset.filter(assigned_to_me=True) if value else queryset
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day (YYYY-MM-DD) that can have a day added to it."""
+
+    field_class = DateFormField
+
+
+def _claim_labels(request) -> QuerySet[Label]:
+    return Label.objects.filter(is_claim=True)
+
+
+class PublicClaimFilter(django_filters.FilterSet):
+    """The public index of fact-checks (/claims/): search, rating, source and dates."""
+
+    q = django_filters.CharFilter(
+        field_name="sentence__text", lookup_expr="icontains", label="Search the claims"
+    )
+    rating = django_filters.ModelChoiceFilter(
+        queryset=_claim_labels,
+        field_name="label",
+        to_field_name="slug",
+        empty_label="any rating",
+        label="Rating",
+    )
+    source = django_filters.CharFilter(
+        field_name="sentence__article__source", lookup_expr="iexact", label="Source"
+    )
+    published_from = DayFilter(field_name="published_at", lookup_expr="date__gte", label="From")
+    published_to = DayFilter(field_name="published_at", lookup_expr="date__lte", label="To")
+
+    class Meta:
+        model = Verdict
+        fields = ["q", "rating", "source", "published_from", "published_to"]
 
 
 # --- The dashboard's figures ----------------------------------------------------------------------

@@ -146,6 +146,23 @@ class VerdictInputSerializer(serializers.Serializer):
 
     label = _label_field("A label slug from /api/labels/.")
     rationale = _LongText()
+    # Left out: they keep what is stored (a new verdict: no sources, a draft).
+    evidence = EvidenceListField(
+        allow_null=True,
+        default=None,
+        help_text="The fact-check's sources; left out, the stored ones stay.",
+    )
+    published = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true publishes the fact-check, false takes it down; left out, it stays as is.",
+    )
+    correction = _LongText()
+    correction.help_text = (
+        "For a published verdict whose rating, rationale or sources change: what changed and "
+        "why, shown to readers in the correction log."
+    )
 
 
 class SplitInputSerializer(serializers.Serializer):

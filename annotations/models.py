@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Tag(models.Model):
@@ -360,6 +361,16 @@ class Verdict(models.Model):
     is_consensus = models.BooleanField(default=False)
     # Set when a review changes after the verdict, so an editor looks again.
     needs_attention = models.BooleanField(default=False)
+    # The sources of a published fact-check: a list of {url, title, quote, stance}, as a review's.
+    evidence = models.JSONField(default=list, blank=True)
+    # A verdict is a draft until an editor publishes it (services/verdicts.py); only then is it
+    # public (/claims/{id}/, the feed, the sitemap, ClaimReview).
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The last correction while published (ClaimReview's dateModified); null: none since.
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    # When an editor took a published fact-check down: its page answers 410 Gone, not 404.
+    unpublished_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -367,12 +378,55 @@ class Verdict(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="verdict_version_positive"),
+            # Published exactly when it has a publication date.
+            models.CheckConstraint(
+                condition=Q(published=True, published_at__isnull=False)
+                | Q(published=False, published_at__isnull=True),
+                name="verdict_published_dated",
+            ),
         ]
-        # Counts by label and flag for the dashboards (index only).
-        indexes = [models.Index(fields=["label", "needs_attention"], name="verdict_label_idx")]
+        indexes = [
+            # Counts by label and flag for the dashboards (index only).
+            models.Index(fields=["label", "needs_attention"], name="verdict_label_idx"),
+            # The public index and feed: published fact-checks, newest first.
+            models.Index(fields=["published", "-published_at"], name="verdict_published_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"verdict on {self.sentence_id}: {self.label}"
+
+    @property
+    def modified_at(self):
+        """When the published fact-check last changed (its publication or last correction)."""
+        return self.corrected_at or self.published_at
+
+
+class Correction(models.Model):
+    """A change to a published verdict's rating, rationale or sources, shown on its public page.
+
+    Kept beside the history (which records every change to the verdict, drafts included): this
+    is the public log, with the editor's note to readers.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
+    label_before = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="+")
+    label_after = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="+")
+    # What changed and why, in the editor's words, for readers.
+    note = models.TextField(blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"correction of verdict {self.verdict_id} on {self.created_at:%Y-%m-%d}"
+
+    @property
+    def relabelled(self) -> bool:
+        return self.label_before_id != self.label_after_id
 
 
 class History(models.Model):

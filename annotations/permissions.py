@@ -137,19 +137,21 @@ class Viewer:
 
     def sees_verdict(self, verdict: Verdict | None, *, reviewed: bool) -> bool:
         """Whether the label of this verdict shows; `reviewed`: the viewer has a review of
-        its sentence. A published verdict (a field publishing will add) is public anyway."""
-        return self.sees_all_verdicts or reviewed or bool(getattr(verdict, "published", False))
+        its sentence. A published verdict is public anyway."""
+        published = verdict is not None and verdict.published
+        return self.sees_verdict_of(published=published, reviewed=reviewed)
+
+    def sees_verdict_of(self, *, published: bool, reviewed: bool) -> bool:
+        """`sees_verdict` for a verdict read as values (whether it is published)."""
+        return self.sees_all_verdicts or reviewed or published
 
     def verdicts_q(self) -> Q:
         """The verdicts whose label shows, as a filter on Verdict rows."""
         if self.sees_all_verdicts:
             return Q()
-        q = Q(
+        return Q(published=True) | Q(
             Exists(Review.objects.filter(sentence=OuterRef("sentence_id"), reviewer=self.user.pk))
         )
-        if any(field.name == "published" for field in Verdict._meta.get_fields()):
-            q |= Q(published=True)
-        return q
 
 
 def viewer_for(user: User) -> Viewer:

@@ -93,6 +93,11 @@ class VerdictRecordInput(serializers.Serializer):
     # Recomputed from decided_by; read only to refuse what is not true or false.
     is_consensus = serializers.BooleanField(required=False, default=False)
     needs_attention = serializers.BooleanField(required=False, default=False)
+    evidence = EvidenceItemInput(many=True, required=False, max_length=EVIDENCE_MAX_ITEMS)
+    # Exports from before publishing existed carry none of these: drafts.
+    published = serializers.BooleanField(required=False, default=False)
+    published_at = fields.DateTimeField(required=False, allow_null=True, default=None)
+    corrected_at = fields.DateTimeField(required=False, allow_null=True, default=None)
     version = _column(minimum=1)
     created_at = fields.DateTimeField()
     updated_at = fields.DateTimeField()
@@ -102,6 +107,16 @@ class VerdictRecordInput(serializers.Serializer):
             raise serializers.ValidationError(
                 {"updated_at": ["Is earlier than created_at; a change comes after creation."]}
             )
+        if data["published"] and data["published_at"] is None:
+            raise serializers.ValidationError(
+                {"published_at": ["A published verdict needs its publication date."]}
+            )
+        if not data["published"] and (data["published_at"] or data["corrected_at"]):
+            field = "published_at" if data["published_at"] else "corrected_at"
+            raise serializers.ValidationError(
+                {field: ["Is set, but the verdict is not published."]}
+            )
+        data["evidence"] = [dict(item) for item in data.get("evidence", [])]
         return data
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import public, views
 from annotations.dashboard import downloads
 from annotations.dashboard import views as dashboard
 
@@ -9,7 +9,9 @@ app_name = "annotations"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
-    path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
+    path("claims/", public.claim_list, name="claim-list"),
+    path("claims/feed/", public.ClaimFeed(), name="claim-feed"),
+    path("claims/<int:pk>/", public.claim_detail, name="claim-detail"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.csv", downloads.dashboard_csv, name="dashboard-csv"),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -302,6 +303,9 @@ LOGGING = {
 FACTCHECK_MAX_BODY_BYTES = env.int("FACTCHECK_MAX_BODY_BYTES", default=1_000_000)
 # Name of the organisation that publishes ClaimReview data.
 FACTCHECK_ORGANISATION = env.str("FACTCHECK_ORGANISATION", default="factcheck")
+# Its home page and logo (absolute URLs), for the public pages and ClaimReview's author.
+FACTCHECK_ORGANISATION_URL = env.str("FACTCHECK_ORGANISATION_URL", default="")
+FACTCHECK_ORGANISATION_LOGO = env.str("FACTCHECK_ORGANISATION_LOGO", default="")
 # Team workflow (see README "Roles and workflow").
 # Reviewers may rate any article; off: only the articles assigned to them.
 FACTCHECK_OPEN_REVIEWING = env_bool("FACTCHECK_OPEN_REVIEWING", True)

@@ -3,8 +3,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import render
 from django.urls import include, path
+
+from annotations.public import ClaimSitemap
 
 
 def needs_mail(view):
@@ -44,5 +47,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("annotations.api.urls")),
+    # The public fact-checks' pages, for search engines.
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"claims": ClaimSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("annotations.urls")),
 ]

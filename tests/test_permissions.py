@@ -29,7 +29,8 @@ MATRIX = [
     ("put", "/api/sentences/{sentence}/verdict/", {"label": "mixed"}, (401, 403, 200, 200, 200)),
     ("get", "/api/sentences/{sentence}/history/", None, (401, 200, 200, 200, 200)),
     # Blind review: the verdict shows a reviewer once they have rated the sentence.
-    ("get", "/api/sentences/{published}/verdict/", None, (401, 404, 200, 200, 200)),
+    # Published: public, so blind review does not hide it from a reviewer who has not rated.
+    ("get", "/api/sentences/{published}/verdict/", None, (401, 200, 200, 200, 200)),
     (
         "post",
         "/api/sentences/{reviewed}/restore/",
@@ -81,7 +82,14 @@ def test_permission_matrix(method, url, body, expected, role):
     services.review_save(sentence=reviewed, reviewer=writer, label="accurate")
     entry = History.objects.get()
     published = article_create(sentences=1).sentences.get()
-    services.verdict_set(sentence=published, user=editor, label="false")
+    services.verdict_set(
+        sentence=published,
+        user=editor,
+        label="false",
+        rationale="R",
+        evidence=[{"url": "https://example.org/source"}],
+        published=True,
+    )
     ids = {
         "article": article.pk,
         "sentence": sentence.pk,

@@ -75,6 +75,9 @@ def test_export_import_export_gives_identical_records(tmp_path, format):
     }
     assert any(review["evidence"] for r in before for review in r["reviews"])
     assert any(r["verdict"] for r in before) and any(r["article"]["tags"] for r in before)
+    assert any(r["verdict"] and r["verdict"]["published"] for r in before)
+    assert any(r["verdict"] and not r["verdict"]["published"] for r in before)
+    assert any(r["verdict"] and r["verdict"]["evidence"] for r in before)
     articles = Article.objects.count()
     reviews, verdicts = Review.objects.count(), Verdict.objects.count()
 

@@ -37,7 +37,14 @@ def signed_in(superuser) -> Client:
 def claim(editor):
     article = article_create(body="The bridge cost £4 million.")
     sentence = article.sentences.get()
-    services.verdict_set(sentence=sentence, user=editor, label="false", rationale="£9m.")
+    services.verdict_set(
+        sentence=sentence,
+        user=editor,
+        label="false",
+        rationale="£9m.",
+        evidence=[{"url": "https://example.org/accounts"}],
+        published=True,
+    )
     return sentence
 
 
@@ -56,6 +63,9 @@ PAGES = [
     ("dashboard", "/dashboard/", True, 200),
     ("dashboard download", "/dashboard/articles.csv", True, 200),
     ("public claim", "/claims/{claim}/", False, 200),
+    ("public index", "/claims/", False, 200),
+    ("public feed", "/claims/feed/", False, 200),
+    ("sitemap", "/sitemap.xml", False, 200),
     ("sign-in", "/accounts/login/", False, 200),
     ("signed out", "/accounts/logout/", True, 302),
     ("admin", "/admin/", True, 200),

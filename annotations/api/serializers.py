@@ -42,6 +42,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 class VerdictSerializer(serializers.ModelSerializer):
     label = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Verdict
@@ -53,6 +54,10 @@ class VerdictSerializer(serializers.ModelSerializer):
             "decided_by",
             "is_consensus",
             "needs_attention",
+            "evidence",
+            "published",
+            "published_at",
+            "corrected_at",
             "version",
             "created_at",
             "updated_at",

@@ -267,6 +267,9 @@ class SentenceViewSet(
             user=request.user,
             label=data["label"],
             rationale=data["rationale"],
+            evidence=data["evidence"],
+            published=data["published"],
+            correction=data["correction"],
             expected_version=if_match_version(request),
             create_only=if_none_match_any(request),
         )

@@ -15,7 +15,8 @@ Record format (json and jsonl), one per sentence:
      "reviews": [{"reviewer", "label", "note", "evidence", "version", "created_at",
                   "updated_at"}],
      "verdict": {"label", "rationale", "decided_by", "is_consensus", "needs_attention",
-                 "version", "created_at", "updated_at"} | null}
+                 "evidence", "published", "published_at", "corrected_at", "version",
+                 "created_at", "updated_at"} | null}
 
 `article.body` appears only in the first record of each article in the stream (it is needed to
 recreate the article exactly, see services.article_restore, and repeating it on every sentence
@@ -32,7 +33,11 @@ from datetime import datetime, time
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
-from annotations.exports.claimreview import claimreview_chunks, claimreview_for_sentence
+from annotations.exports.claimreview import (
+    claimreview_chunks,
+    claimreview_for_verdict,
+    organisation,
+)
 from annotations.exports.csv import csv_cell, csv_chunks, csv_header
 from annotations.exports.jsonl import json_array, json_lines
 from annotations.exports.rows import ExportParams, in_snapshot, records, sentences_for_export
@@ -44,7 +49,8 @@ __all__ = [
     "FORMATS",
     "ExportParams",
     "ExportQuery",
-    "claimreview_for_sentence",
+    "claimreview_for_verdict",
+    "organisation",
     "csv_cell",
     "csv_header",
     "export_stream",

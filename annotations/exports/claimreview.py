@@ -1,9 +1,10 @@
 """claimreview: a JSON array of schema.org ClaimReview objects, one per published verdict.
 
-One per sentence with a verdict whose label is a claim (`is_claim`); `ratingValue` is left out
-for labels without a rating, and a missing article URL, source or date is left out rather than
-sent empty. The Claim's `datePublished` is the article's date (when the claim was made, as
-Google's guidelines ask); the ClaimReview's is the verdict's last change.
+One per sentence whose verdict an editor published (drafts never appear); `ratingValue` is left
+out for labels without a rating, and a missing article URL, source or date is left out rather
+than sent empty. The Claim's `datePublished` is the article's date (when the claim was made, as
+Google's guidelines ask); the ClaimReview's `datePublished` is when the editor published it, and
+`dateModified` its last correction (or the publication).
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ from typing import Any
 
 from django.conf import settings
 
-from annotations.errors import NotFound
 from annotations.exports.csv import iso
 from annotations.exports.jsonl import json_array
 from annotations.exports.rows import ExportParams, records
-from annotations.models import Label, Sentence, Verdict
+from annotations.models import Label, Verdict
+
+
+def organisation() -> dict[str, Any]:
+    """The publisher of the fact-checks (settings: FACTCHECK_ORGANISATION, _URL, _LOGO)."""
+    author: dict[str, Any] = {"@type": "Organization", "name": settings.FACTCHECK_ORGANISATION}
+    if settings.FACTCHECK_ORGANISATION_URL:
+        author["url"] = settings.FACTCHECK_ORGANISATION_URL
+    if settings.FACTCHECK_ORGANISATION_LOGO:
+        author["logo"] = {"@type": "ImageObject", "url": settings.FACTCHECK_ORGANISATION_LOGO}
+    return author
 
 
 def _claimreview(
@@ -27,7 +37,8 @@ def _claimreview(
     text: str,
     article: dict[str, Any],
     label: Label,
-    reviewed_at: datetime,
+    published_at: datetime,
+    modified_at: datetime,
     base_url: str,
 ) -> dict[str, Any]:
     rating: dict[str, Any] = {"@type": "Rating"}
@@ -49,23 +60,18 @@ def _claimreview(
         "@type": "ClaimReview",
         "url": f"{base_url.rstrip('/')}/claims/{sentence_id}/",
         "claimReviewed": text,
-        "datePublished": iso(reviewed_at),
-        "author": {"@type": "Organization", "name": settings.FACTCHECK_ORGANISATION},
+        "datePublished": iso(published_at),
+        "dateModified": iso(modified_at),
+        "author": organisation(),
         "reviewRating": rating,
         "itemReviewed": claim,
     }
 
 
-def claimreview_for_sentence(sentence: Sentence, *, base_url: str) -> dict[str, Any]:
-    """The ClaimReview of one sentence (for /claims/{id}/); NotFound without a published verdict.
-
-    The values are JSON-ready (dates as strings). A verdict whose label is not a claim
-    (`is_claim` false) is not published.
-    """
-    verdict = Verdict.objects.select_related("label").filter(sentence=sentence).first()
-    if verdict is None or not verdict.label.is_claim:
-        raise NotFound(f"sentence {sentence.pk} has no published verdict.")
-    article = sentence.article
+def claimreview_for_verdict(verdict: Verdict, *, base_url: str) -> dict[str, Any]:
+    """The ClaimReview of one published verdict (its sentence, article and label loaded), for
+    its public page /claims/{id}/. The values are JSON-ready (dates as strings)."""
+    sentence, article = verdict.sentence, verdict.sentence.article
     return _claimreview(
         sentence_id=sentence.pk,
         text=sentence.text,
@@ -76,7 +82,8 @@ def claimreview_for_sentence(sentence: Sentence, *, base_url: str) -> dict[str, 
             "published_at": article.published_at,
         },
         label=verdict.label,
-        reviewed_at=verdict.updated_at,
+        published_at=verdict.published_at,
+        modified_at=verdict.modified_at,
         base_url=base_url,
     )
 
@@ -92,7 +99,9 @@ def claimreview_chunks(params: ExportParams, *, base_url: str) -> Iterator[bytes
                     text=record["sentence"]["text"],
                     article=record["article"],
                     label=labels[record["verdict"]["label"]],
-                    reviewed_at=record["verdict"]["updated_at"],
+                    published_at=record["verdict"]["published_at"],
+                    modified_at=record["verdict"]["corrected_at"]
+                    or record["verdict"]["published_at"],
                     base_url=base_url,
                 )
                 for record in batch

@@ -1,9 +1,9 @@
 """csv: one row per sentence, for spreadsheets; and the one guard against spreadsheet formulas.
 
-Article and sentence columns, the verdict, then review_N_reviewer/_label/_note/_evidence for N up
-to the most reviews any exported sentence has (one aggregate query before the first row). Tags
-are joined by ", " (as the importer reads them), evidence URLs by spaces. UTF-8 without a byte
-order mark.
+Article and sentence columns, the verdict (with whether it is published and its source URLs),
+then review_N_reviewer/_label/_note/_evidence for N up to the most reviews any exported sentence
+has (one aggregate query before the first row). Tags are joined by ", " (as the importer reads
+them), evidence URLs by spaces. UTF-8 without a byte order mark.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ def csv_header(review_slots: int) -> list[str]:
         "verdict_label",
         "verdict_rationale",
         "verdict_decided_by",
+        "verdict_published",
+        "verdict_published_at",
+        "verdict_evidence",
         "review_count",
     ]
     for slot in range(1, review_slots + 1):
@@ -91,6 +94,9 @@ def _csv_row(record: dict[str, Any], review_slots: int) -> list[Any]:
         verdict.get("label"),
         verdict.get("rationale"),
         verdict.get("decided_by"),
+        {True: "true", False: "false"}.get(verdict.get("published")),
+        iso(verdict.get("published_at")),
+        " ".join(item.get("url", "") for item in verdict.get("evidence") or ()),
         len(record["reviews"]),
     ]
     for review in record["reviews"]:

@@ -59,6 +59,10 @@ class SentenceRow(NamedTuple):
     verdict_decided_by: str | None
     verdict_is_consensus: bool | None
     verdict_needs_attention: bool | None
+    verdict_evidence: list[dict[str, str]] | None
+    verdict_published: bool | None
+    verdict_published_at: datetime | None
+    verdict_corrected_at: datetime | None
     verdict_version: int | None
     verdict_created_at: datetime | None
     verdict_updated_at: datetime | None
@@ -82,6 +86,10 @@ SENTENCE_COLUMNS = (
     "verdict__decided_by__username",
     "verdict__is_consensus",
     "verdict__needs_attention",
+    "verdict__evidence",
+    "verdict__published",
+    "verdict__published_at",
+    "verdict__corrected_at",
     "verdict__version",
     "verdict__created_at",
     "verdict__updated_at",
@@ -134,10 +142,11 @@ _sentence_row = partial(tuple.__new__, SentenceRow)
 def sentences_for_export(
     params: ExportParams, *, published_only: bool = False
 ) -> QuerySet[Sentence]:
-    """The filtered sentences in export order; `published_only`: with a verdict on a claim."""
+    """The filtered sentences in export order; `published_only`: with a published verdict."""
     sentences = Sentence.objects.all()
     if published_only:
-        sentences = sentences.filter(verdict__label__is_claim=True)
+        # Publishing needs a rating of a claim (services/verdicts.py); checked again here.
+        sentences = sentences.filter(verdict__published=True, verdict__label__is_claim=True)
     if params.article is not None:
         sentences = sentences.filter(article_id=params.article)
     if params.status:
@@ -301,6 +310,10 @@ def records(
                 verdict_decided_by,
                 verdict_is_consensus,
                 verdict_needs_attention,
+                verdict_evidence,
+                verdict_published,
+                verdict_published_at,
+                verdict_corrected_at,
                 verdict_version,
                 verdict_created_at,
                 verdict_updated_at,
@@ -334,6 +347,10 @@ def records(
                             "decided_by": verdict_decided_by,
                             "is_consensus": verdict_is_consensus,
                             "needs_attention": verdict_needs_attention,
+                            "evidence": verdict_evidence,
+                            "published": verdict_published,
+                            "published_at": verdict_published_at,
+                            "corrected_at": verdict_corrected_at,
                             "version": verdict_version,
                             "created_at": verdict_created_at,
                             "updated_at": verdict_updated_at,

@@ -421,6 +421,10 @@ def verdict_data_of(verdict: Verdict) -> dict[str, Any]:
         "decided_by": verdict.decided_by.username if verdict.decided_by else None,
         "is_consensus": verdict.is_consensus,
         "needs_attention": verdict.needs_attention,
+        "evidence": _evidence_data(verdict.evidence),
+        "published": verdict.published,
+        "published_at": _datetime_data(verdict.published_at),
+        "corrected_at": _datetime_data(verdict.corrected_at),
         "version": verdict.version,
         "created_at": _datetime_data(verdict.created_at),
         "updated_at": _datetime_data(verdict.updated_at),
@@ -440,7 +444,8 @@ _REVIEW_VALUES = (
 # The verdict joined to its sentence's row (one-to-one): no query of its own.
 _VERDICT_FIELDS = (
     *("id", "label__slug", "rationale", "decided_by__username"),
-    *("is_consensus", "needs_attention", "version", "created_at", "updated_at"),
+    *("is_consensus", "needs_attention", "evidence", "published", "published_at"),
+    *("corrected_at", "version", "created_at", "updated_at"),
 )
 _SENTENCE_VALUES = (*_SENTENCE_FIELDS, *(f"verdict__{name}" for name in _VERDICT_FIELDS))
 
@@ -469,6 +474,10 @@ def _verdict_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "decided_by": row["verdict__decided_by__username"],
         "is_consensus": row["verdict__is_consensus"],
         "needs_attention": row["verdict__needs_attention"],
+        "evidence": _evidence_data(row["verdict__evidence"]),
+        "published": row["verdict__published"],
+        "published_at": _datetime_data(row["verdict__published_at"]),
+        "corrected_at": _datetime_data(row["verdict__corrected_at"]),
         "version": row["verdict__version"],
         "created_at": _datetime_data(row["verdict__created_at"]),
         "updated_at": _datetime_data(row["verdict__updated_at"]),
@@ -491,10 +500,10 @@ def _sentences_data(
         # Blind review: the same rules as SentenceSerializer (Viewer.visible_reviews).
         shown = own if viewer.sees_reviews_of(reviewer_ids) else []
         sentence["reviews"] = [_review_row_data(review) for review in shown]
-        # Verdict has no `published` field yet (Viewer.sees_verdict): ask for it in
-        # _VERDICT_FIELDS and pass it here once it has.
         reviewed = viewer.user.pk in reviewer_ids
-        if row["verdict__id"] is not None and viewer.sees_verdict(None, reviewed=reviewed):
+        if row["verdict__id"] is not None and viewer.sees_verdict_of(
+            published=row["verdict__published"], reviewed=reviewed
+        ):
             sentence["verdict"] = _verdict_row_data(row)
         else:
             sentence["verdict"] = None

@@ -261,6 +261,10 @@ def _verdict(
         label=_label(data["label"], labels, here),
         rationale=data["rationale"],
         decided_by=_user(decided_by, users, here, role="decided_by") if decided_by else None,
+        evidence=data["evidence"],
+        published=data["published"],
+        published_at=data["published_at"],
+        corrected_at=data["corrected_at"],
         version=data["version"],
     )
     # A verdict nobody decided was set by the reviewers' consensus; one an editor decided is not.

@@ -36,6 +36,9 @@ def verdict_snapshot(verdict: Verdict) -> dict[str, Any]:
         "rationale": verdict.rationale,
         "decided_by": verdict.decided_by.get_username() if verdict.decided_by else None,
         "is_consensus": verdict.is_consensus,
+        "evidence": verdict.evidence,
+        "published": verdict.published,
+        "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
         "version": verdict.version,
     }
 

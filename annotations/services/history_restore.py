@@ -12,6 +12,7 @@ from annotations.errors import Forbidden, InvalidInput, is_id
 from annotations.models import History, Label, Review, Sentence, Verdict
 from annotations.services.history import history_add, review_snapshot, verdict_snapshot
 from annotations.services.status import sentence_lock, sentence_status_refresh, verdict_flag
+from annotations.services.verdicts import verdict_apply
 
 
 def history_restore(
@@ -104,10 +105,20 @@ def _verdict_restore(sentence: Sentence, state: dict, editor: AbstractBaseUser) 
         verdict = Verdict(
             sentence=sentence, article_id=sentence.article_id, version=state["version"]
         )
-    verdict.label, verdict.rationale = label, state["rationale"]
+    # What it said comes back; whether it is public stays as it is now (publishing is an
+    # editor's deliberate step), and a change to a published verdict is a correction.
+    verdict_apply(
+        verdict,
+        label=label,
+        rationale=state["rationale"],
+        evidence=state.get("evidence") or [],
+        published=verdict.published,
+        correction="Restored from an earlier version.",
+        editor=editor,
+    )
+    if verdict.pk is None:
+        verdict.version += 1
     verdict.decided_by, verdict.is_consensus = decided_by, state["is_consensus"]
-    verdict.needs_attention = False
-    verdict.version += 1
     verdict.save()
     return history_add(
         sentence=sentence,

@@ -113,9 +113,20 @@ class Command(BaseCommand):
                     evidence=evidence,
                 )
                 if second == first and number % 2 == 0:
+                    # Every other settled claim published, so the public pages show some.
+                    publish = first.is_claim and number % 4 == 0
                     services.verdict_set(
                         sentence=sentence,
                         user=users["editor"],
                         label=first,
-                        rationale="Both reviewers agree.",
+                        rationale="Both reviewers agree; the council minutes bear it out.",
+                        evidence=[
+                            {
+                                "url": "https://example.org/council-minutes",
+                                "title": "Council minutes",
+                                "quote": "",
+                                "stance": "context",
+                            }
+                        ],
+                        published=publish,
                     )
