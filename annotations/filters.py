@@ -160,14 +160,45 @@ class QueueFilter(ArticleFilter):
         method="filter_mine", label="Assigned to me", widget=django_filters.widgets.BooleanWidget
     )
 
+    publishing = django_filters.ChoiceFilter(
+        choices=[
+            ("ready", "ready to publish"),
+            ("published", "published"),
+            ("flagged", "flagged for another look"),
+        ],
+        method="filter_publishing",
+        empty_label="any",
+        label="Fact-checks",
+    )
+
     class Meta(ArticleFilter.Meta):
-        fields = ["q", "source", "tag", "status", "mine"]
+        fields = ["q", "source", "tag", "status", "mine", "publishing"]
 
     def filter_status(self, queryset, name: str, status: str) -> QuerySet:
         return queryset.filter(**{f"{status}_count__gt": 0})  # annotated by article_queue
 
     def filter_mine(self, queryset, name: str, value: bool | None) -> QuerySet:
         return queryset.filter(assigned_to_me=True) if value else queryset
+
+    def __init__(self, *args: Any, viewer: Viewer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if viewer is None and self.request is not None:
+            viewer = viewer_for(self.request.user)
+        if viewer is None or not viewer.is_editor:
+            # Drafts are the editors' business (and under blind review a verdict's existence
+            # tells a reviewer something): reviewers have no such filter.
+            del self.filters["publishing"]
+
+    def filter_publishing(self, queryset, name: str, value: str) -> QuerySet:
+        """Articles with a verdict in this publishing state."""
+        verdicts = Verdict.objects.filter(article=OuterRef("pk"))
+        if value == "ready":  # settled, on a claim, not yet public
+            verdicts = verdicts.filter(published=False, label__is_claim=True)
+        elif value == "published":
+            verdicts = verdicts.filter(published=True)
+        else:
+            verdicts = verdicts.filter(needs_attention=True)
+        return queryset.filter(Exists(verdicts))
 
 
 class DayFilter(django_filters.DateFilter):

@@ -23,11 +23,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if set(request.GET) <= {"page"}:
         # No filter asked (the usual visit): the queue from plain rows; the filter set only
         # shows its empty form.
-        filters, valid = QueueFilter(request.GET, request=request), True
+        filters, valid = QueueFilter(request.GET, request=request, viewer=viewer), True
         page = queue_page(viewer, request.GET.get("page"))
     else:
         queue = selectors.article_queue(viewer)
-        filters = QueueFilter(request.GET, queryset=queue, request=request)
+        filters = QueueFilter(request.GET, queryset=queue, request=request, viewer=viewer)
         valid = filters.is_valid()  # else the reasons show next to the filters, with status 400
         articles = filters.qs if valid else queue.none()
         page = Paginator(articles, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -6,6 +6,7 @@ theirs (consensus, history restore).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -319,3 +320,57 @@ def test_blind_review_hides_drafts_but_not_what_is_public(
     assert reviewer_client.get(f"/api/sentences/{sentence.pk}/").json()["verdict"]["published"]
     listed = reviewer_client.get("/api/sentences/", {"label": "false"}).json()["results"]
     assert [item["id"] for item in listed] == [sentence.pk]
+
+
+@pytest.fixture
+def desk(settings, editor, reviewer):
+    """Three articles: one with a draft verdict, one published and flagged, one with none."""
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
+    draft = article_create(title="Draft", body="Fares rose 12%.").sentences.get()
+    public = article_create(title="Public", body="Tolls doubled.").sentences.get()
+    article_create(title="Untouched", body="Nothing here.")
+    services.verdict_set(sentence=draft, user=editor, label="false", rationale="R")
+    services.review_save(sentence=public, reviewer=reviewer, label="false", evidence=[SOURCE])
+    services.verdict_set(
+        sentence=public,
+        user=editor,
+        label="false",
+        rationale="R",
+        evidence=[SOURCE],
+        published=True,
+    )
+    services.review_save(sentence=public, reviewer=reviewer, label="accurate")  # flags it
+    return draft, public
+
+
+def queue_titles(client, **query) -> list[str]:
+    html = client.get("/", query).content.decode()
+    return sorted(re.findall(r'<a href="/articles/\d+/">(.*?)</a>', html))
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [("ready", ["Draft"]), ("published", ["Public"]), ("flagged", ["Public"]), ("", None)],
+)
+def test_editors_filter_the_queue_by_publishing_state(client, editor, desk, state, expected):
+    client.force_login(editor)
+
+    titles = queue_titles(client, publishing=state)
+
+    assert titles == (expected or ["Draft", "Public", "Untouched"])
+
+
+def test_reviewers_have_no_publishing_filter(client, reviewer, desk):
+    client.force_login(reviewer)
+
+    assert 'name="publishing"' not in client.get("/").content.decode()
+    assert queue_titles(client, publishing="ready") == ["Draft", "Public", "Untouched"]
+
+
+def test_the_dashboard_counts_drafts_published_and_flagged(client, editor_client, editor, desk):
+    stats = editor_client.get("/api/stats/").json()
+
+    assert stats["publishing"] == {"drafts": 1, "published": 1, "flagged": 1}
+    client.force_login(editor)
+    html = client.get("/dashboard/").content.decode()
+    assert '<dt>Drafts</dt><dd><a href="/?publishing=ready">1</a></dd>' in html

@@ -251,6 +251,12 @@ class DisputedSentenceSerializer(serializers.Serializer):
     reviews = DisputedReviewSerializer(many=True)
 
 
+class PublishingCountsSerializer(serializers.Serializer):
+    drafts = serializers.IntegerField()
+    published = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+
+
 class StatsSerializer(serializers.Serializer):
     filters = StatsFiltersSerializer()
     scope = serializers.ChoiceField(
@@ -267,6 +273,9 @@ class StatsSerializer(serializers.Serializer):
     reviews_by_label = serializers.DictField(child=serializers.IntegerField())
     verdicts = serializers.IntegerField()
     verdicts_by_label = serializers.DictField(child=serializers.IntegerField())
+    publishing = PublishingCountsSerializer(
+        help_text="The verdicts counted above: drafts, published, flagged for an editor."
+    )
     reviewers = serializers.IntegerField()
     backlog = BacklogSerializer()
     progress = ArticleProgressSerializer(many=True, help_text="Every article in scope.")

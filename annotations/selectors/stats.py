@@ -100,7 +100,7 @@ def _stats_compute(
     if per_article:
         progress, article_sums = progress_rows(filters)
     reviews_by_label, reviewers = _reviews_by_label(filters, slug_of)
-    verdicts_by_label, flagged = _verdicts_by_label(filters, slug_of)
+    verdicts_by_label, publishing = _verdicts_by_label(filters, slug_of)
     figures: dict[str, Any] = {
         "filters": {
             **filters.as_params(),
@@ -121,11 +121,12 @@ def _stats_compute(
         "reviews_by_label": reviews_by_label,
         "verdicts": sum(verdicts_by_label.values()),
         "verdicts_by_label": verdicts_by_label,
+        "publishing": publishing,
         "reviewers": reviewers,
         "backlog": {
             "pending_claims": totals[Sentence.Status.PENDING],
             "disputed": totals[Sentence.Status.DISPUTED],
-            "verdicts_needing_attention": flagged,
+            "verdicts_needing_attention": publishing["flagged"],
             "by_age": backlog_by_age,
         },
         "throughput": _throughput(filters, start, end),
@@ -188,21 +189,29 @@ def _reviews_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[d
     return by_label, len(reviewers)
 
 
-def _verdicts_by_label(filters: StatsFilters, slug_of: dict[int, str]) -> tuple[dict, int]:
-    """Verdicts per label (last changed within the dates) and how many need an editor."""
+def _verdicts_by_label(
+    filters: StatsFilters, slug_of: dict[int, str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Verdicts per label (last changed within the dates), and how many are drafts, published
+    and flagged for an editor (a review changed after them)."""
     verdicts = Verdict.objects.filter(article_q(filters, "article__"), in_dates(filters))
     if filters.reviewer_id is not None:
         # The verdicts on the sentences the reviewer rated.
         verdicts = verdicts.filter(
             Exists(Review.objects.by(filters.reviewer_id).filter(sentence=OuterRef("sentence_id")))
         )
-    rows = verdicts.order_by().values_list("label_id", "needs_attention").annotate(n=Count("*"))
+    rows = (
+        verdicts.order_by()
+        .values_list("label_id", "needs_attention", "published")
+        .annotate(n=Count("*"))
+    )
     by_label = dict.fromkeys(slug_of.values(), 0)
-    flagged = 0
-    for label_id, needs_attention, n in rows:
+    publishing = {"drafts": 0, "published": 0, "flagged": 0}
+    for label_id, needs_attention, published, n in rows:
         by_label[slug_of[label_id]] += n
-        flagged += n if needs_attention else 0
-    return by_label, flagged
+        publishing["published" if published else "drafts"] += n
+        publishing["flagged"] += n if needs_attention else 0
+    return by_label, publishing
 
 
 def _throughput(filters: StatsFilters, start: date, end: date) -> list[dict[str, Any]]:
