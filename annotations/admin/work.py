@@ -57,9 +57,11 @@ class VerdictAdmin(ReadOnlyAdmin):
         "decided_by",
         "is_consensus",
         "needs_attention",
+        "published",
+        "published_at",
         "updated_at",
     ]
-    list_filter = ["label", "is_consensus", "needs_attention"]
+    list_filter = ["label", "is_consensus", "needs_attention", "published"]
     search_fields = ["sentence__text", "rationale"]
     list_select_related = ["sentence", "label", "decided_by"]
 
