@@ -508,3 +508,77 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.article_id}"
+
+
+class ImportJob(models.Model):
+    """Files to import as articles, run by a task (services/import_jobs.py, annotations/tasks.py).
+
+    Its counts move as the task goes; each article is committed on its own, so a job whose
+    worker died can run again: what it already created is found as a duplicate and counted as
+    its own.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    # Metadata given with the upload, for the records that have none (title, source, url,
+    # published_at, language, tags), as the import's input serializer reads them.
+    defaults = models.JSONField(default=dict, blank=True)
+    # Records read so far (known once the files are read) and processed.
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # [{"file", "line" (or null), "message"}], one per record that failed.
+    errors = models.JSONField(default=list, blank=True)
+    # The ids of the articles this job created, in order.
+    articles = models.JSONField(default=list, blank=True)
+    # Why the job as a whole failed (a record's failure is in `errors`).
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]),
+                name="import_job_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"import job {self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ImportFile(models.Model):
+    """One uploaded file of an import job (a zip's members are each a file), kept in the
+    database so that a worker on another machine reads it."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="import_file_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
