@@ -175,3 +175,28 @@ def test_a_retired_or_unknown_label_is_refused_as_before(reviewer, sentence):
             services.review_save(sentence=sentence, reviewer=reviewer, label=slug)
         assert "choose one of" in excinfo.value.errors["label"][0]
     assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("agreeing", [False, True])
+def test_a_save_through_the_api_takes_these_queries(
+    client, reviewer, reviewer2, sentence, settings, django_assert_num_queries, agreeing
+):
+    """session + user + the label with the permission + BEGIN (a SAVEPOINT in tests) + the
+    sentence with its article's lock + its reviews + insert the review (+ the consensus
+    verdict) + the history entries, the sentence's status and summary and the article's
+    summary (one round trip on PostgreSQL, three statements elsewhere) + COMMIT."""
+    from django.db import connection
+
+    settings.FACTCHECK_CONSENSUS_REVIEWERS = 2
+    services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
+    client.force_login(reviewer)
+    expected = (9 if connection.vendor == "postgresql" else 11) + agreeing
+    with django_assert_num_queries(expected):
+        response = client.put(
+            f"/api/sentences/{sentence.pk}/review/",
+            {"label": "mixed" if agreeing else "accurate"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    sentence.refresh_from_db()
+    assert sentence.status == ("final" if agreeing else "disputed")

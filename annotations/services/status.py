@@ -138,15 +138,16 @@ def sentence_status_refresh(
         # They all agree: any review's label is the verdict's, already loaded.
         entries.append(_consensus_verdict(sentence, label=reviews[0].label, reviews=len(rows)))
         status = Sentence.Status.FINAL
-    rows_insert(entries)
     now = timezone.now()
-    rows_update(
-        Sentence,
-        {"status": status, "updated_at": now, **summaries.review_fields(rows)},
-        id=sentence.pk,
-    )
+    fields = {"status": status, "updated_at": now, **summaries.review_fields(rows)}
+    # The history entries (their ids left unset), the sentence and the article's summary, in
+    # one round trip on PostgreSQL.
+    statements = [_insert_statement(entries, returning=False)] if entries else []
+    statements.append(_update_statement(Sentence, fields, {"id": sentence.pk}))
+    statements.append(summaries.article_summary_statement(sentence.article_id))
+    if statements_run(statements) != 1:  # the article has no summary row yet
+        summaries.article_summaries_refresh([sentence.article_id])
     sentence.status, sentence.updated_at = status, now
-    summaries.article_summaries_refresh([sentence.article_id])
     return status
 
 
@@ -245,14 +246,11 @@ def instance_from_row(model: type[M], values: Sequence[Any]) -> M:
     return model.from_db(connection.alias, None, values)
 
 
-def rows_insert(instances: Sequence[Model]) -> None:
-    """INSERT these new instances of one model in one statement and set their ids, as
-    `save()` and `bulk_create` do (defaults and auto_now fields filled in by the fields)."""
-    if not instances:
-        return
+def _insert_statement(instances: Sequence[Model], *, returning: bool) -> tuple[str, list]:
+    """The INSERT of these new instances of one model, and its parameters."""
     model = type(instances[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    key = ("insert", connection.vendor, model, len(instances))
+    key = ("insert", connection.vendor, model, len(instances), returning)
     sql = _SQL.get(key)
     if sql is None:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -260,7 +258,7 @@ def rows_insert(instances: Sequence[Model]) -> None:
             f"INSERT INTO {_table(model)} ({', '.join(_quote(f.column) for f in fields)})"
             f" VALUES {', '.join([row] * len(instances))}"
         )
-        if connection.features.can_return_rows_from_bulk_insert:
+        if returning:
             sql += f" RETURNING {_quote(model._meta.pk.column)}"
         _SQL[key] = sql
     params = [
@@ -268,9 +266,19 @@ def rows_insert(instances: Sequence[Model]) -> None:
         for instance in instances
         for field in fields
     ]
+    return sql, params
+
+
+def rows_insert(instances: Sequence[Model]) -> None:
+    """INSERT these new instances of one model in one statement and set their ids, as
+    `save()` and `bulk_create` do (defaults and auto_now fields filled in by the fields)."""
+    if not instances:
+        return
+    returning = connection.features.can_return_rows_from_bulk_insert
+    sql, params = _insert_statement(instances, returning=returning)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if connection.features.can_return_rows_from_bulk_insert:
+        if returning:
             ids = [row[0] for row in cursor.fetchall()]
         else:  # one row at a time without RETURNING (save() takes this path too)
             ids = [cursor.lastrowid] if len(instances) == 1 else [None] * len(instances)
@@ -279,9 +287,10 @@ def rows_insert(instances: Sequence[Model]) -> None:
         instance._state.adding, instance._state.db = False, connection.alias
 
 
-def rows_update(model: type[Model], values: dict[str, Any], **where: Any) -> int:
-    """UPDATE `model`'s rows matching `where` (columns by equality) with `values`, converted
-    as QuerySet.update converts them; the rows changed."""
+def _update_statement(
+    model: type[Model], values: dict[str, Any], where: dict[str, Any]
+) -> tuple[str, list]:
+    """The UPDATE of `model`'s rows matching `where` with `values`, and its parameters."""
     key = ("update", connection.vendor, model, tuple(values), tuple(where))
     sql = _SQL.get(key)
     if sql is None:
@@ -294,9 +303,31 @@ def rows_update(model: type[Model], values: dict[str, Any], **where: Any) -> int
         model._meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in values.items()
     ]
-    params += list(where.values())
+    return sql, [*params, *where.values()]
+
+
+def rows_update(model: type[Model], values: dict[str, Any], **where: Any) -> int:
+    """UPDATE `model`'s rows matching `where` (columns by equality) with `values`, converted
+    as QuerySet.update converts them; the rows changed."""
+    sql, params = _update_statement(model, values, where)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def statements_run(statements: Sequence[tuple[str, list]]) -> int:
+    """Run these statements in order; the rows the last one changed.
+
+    PostgreSQL gets them in one round trip (psycopg2 sends statements joined by semicolons
+    as one query); other databases run them one by one.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = ";\n".join(sql for sql, _ in statements)
+            cursor.execute(sql, [param for _, params in statements for param in params])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
         return cursor.rowcount
 
 

@@ -92,18 +92,15 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def article_summaries_refresh(article_ids: Iterable[int], *, apps: Any = global_apps) -> None:
-    """Recompute the ArticleSummary rows of these articles from their sentences and reviews.
+def _summary_update_sql(apps: Any) -> str:
+    """The UPDATE that recomputes the summaries of the articles in `{ids}` (placeholders).
 
-    One UPDATE per 500 articles (missing rows are added first). A unit's
-    disagreement is sum over its labels of n_c (m - n_c) / (m - 1), which is
+    A unit's disagreement is sum over its labels of n_c (m - n_c) / (m - 1), which is
     (m^2 - sum n_c^2) / (m - 1).
     """
-    summary = apps.get_model("annotations", "ArticleSummary")
     sentence = _table(apps.get_model("annotations", "Sentence"))
     review = _table(apps.get_model("annotations", "Review"))
-    table = _table(summary)
-    ids = sorted(set(article_ids))
+    table = _table(apps.get_model("annotations", "ArticleSummary"))
     counts = ", ".join(
         f"COALESCE(SUM(CASE WHEN kind = 'claim' AND status = '{status}' THEN 1 ELSE 0 END), 0)"
         for status in ("pending", "in_review", "disputed", "final")
@@ -132,6 +129,28 @@ def article_summaries_refresh(article_ids: Iterable[int], *, apps: Any = global_
         )
         WHERE article_id IN ({{ids}})
     """
+    return sql
+
+
+_ONE_SUMMARY: dict[str, str] = {}
+
+
+def article_summary_statement(article_id: int) -> tuple[str, list[int]]:
+    """article_summaries_refresh's UPDATE for one article, and its parameters, to run with
+    other statements (services.status.sentence_status_refresh). It changes no row while the
+    article has no summary: refresh it then, which adds it."""
+    sql = _ONE_SUMMARY.get(connection.vendor)
+    if sql is None:
+        sql = _ONE_SUMMARY[connection.vendor] = _summary_update_sql(global_apps).format(ids="%s")
+    return sql, [article_id]
+
+
+def article_summaries_refresh(article_ids: Iterable[int], *, apps: Any = global_apps) -> None:
+    """Recompute the ArticleSummary rows of these articles from their sentences and reviews:
+    one UPDATE per 500 articles (missing rows are added first)."""
+    summary = apps.get_model("annotations", "ArticleSummary")
+    ids = sorted(set(article_ids))
+    sql = _summary_update_sql(apps)
 
     def run() -> bool:
         """Whether every article had its row."""
