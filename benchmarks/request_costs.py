@@ -15,6 +15,10 @@ test client (the whole middleware and DRF stack, no network):
 - GET /api/articles/?page_size=20     token, the queue as the load benchmark asks it
 - GET /                               session, the queue page
 - PUT /api/sentences/{id}/review/     token, alternating labels, If-Match the last version
+                                      (consensus off: nobody else rated the sentence)
+- PUT /api/sentences/{id}/review/     token, the consensus path: another reviewer gave the
+                                      same label, so the save also sets the verdict (a fresh
+                                      sentence each time, made before it is timed)
 
 and prints a markdown table of CPU time per request (time.process_time: the machine is
 shared and wall time moves with its load), wall time, and queries per request. Settings are
@@ -66,7 +70,31 @@ def world() -> dict:
             label = LABELS[0] if number % 2 == 0 and index < 2 else LABELS[(number + index) % 4]
             services.review_save(sentence=sentence, reviewer=users[name], label=label)
     token = Token.objects.get_or_create(user=users[CALLER])[0].key
-    return {"article": article, "claims": claims, "token": token, "caller": users[CALLER]}
+    return {
+        "article": article,
+        "claims": claims,
+        "token": token,
+        "caller": users[CALLER],
+        "first": users[REVIEWERS[0]],
+    }
+
+
+def agreed_sentences(count: int, reviewer) -> list[int]:
+    """`count` claims in new articles, each rated LABELS[0] by `reviewer` and nobody else."""
+    import random
+
+    from annotations import services
+
+    rng, ids, number = random.Random(7), [], 0
+    while len(ids) < count:
+        number += 1
+        data = make_article(rng, 1000 + number, sentences=30)
+        data["body"] += f"\nConsensus run {time.time()}."
+        article = services.article_import(data=data).article
+        for sentence in article.sentences.filter(kind="claim").order_by("index"):
+            services.review_save(sentence=sentence, reviewer=reviewer, label=LABELS[0])
+            ids.append(sentence.pk)
+    return ids[:count]
 
 
 def measure(runs: int, request) -> dict:
@@ -104,8 +132,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     # Production settings, as the load benchmark's gunicorn runs them (plain HTTP in process).
+    # The token throttle (100/second per user by default) would answer 429 to one client this
+    # fast; it still runs, with a limit this benchmark does not reach.
     os.environ.update(
-        DEBUG="0", SECRET_KEY="request-costs-only-" + "x" * 40, SECURE_SSL_REDIRECT="0"
+        DEBUG="0",
+        SECRET_KEY="request-costs-only-" + "x" * 40,
+        SECURE_SSL_REDIRECT="0",
+        API_TOKEN_THROTTLE_RATE="1000000/second",
     )
     django_setup(args.database_url)
     from django.conf import settings
@@ -139,6 +172,19 @@ def main() -> None:
         assert response.status_code in (200, 201), response.content
         state["version"] = response.json()["version"]
 
+    consensus: list[int] = []
+
+    def agreeing_review() -> None:
+        """The caller agrees with another reviewer on a fresh sentence: the verdict sets itself."""
+        if not consensus:  # first (untimed) call: enough sentences for every run
+            consensus.extend(agreed_sentences(args.runs + 10, made["first"]))
+        response = api.put(
+            f"/api/sentences/{consensus.pop()}/review/",
+            {"label": LABELS[0]},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+
     def get(client: Client, url: str):
         def request() -> None:
             response = client.get(url)
@@ -152,6 +198,7 @@ def main() -> None:
         "GET /api/articles/?page_size=20": get(api, "/api/articles/?page_size=20"),
         "GET / (queue page, session)": get(page, "/"),
         "PUT /api/sentences/{id}/review/": review,
+        "PUT /api/sentences/{id}/review/ (consensus: sets the verdict)": agreeing_review,
     }
     if args.profile:
         import cProfile
