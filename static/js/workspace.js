@@ -1,6 +1,6 @@
 // The annotation workspace: keyboard navigation, labels, notes and evidence saved through the
-// JSON API without reloading. Plain JavaScript, no build step. Article text is only ever
-// inserted with textContent, never as HTML.
+// JSON API without reloading; editors also set, publish and take down verdicts. Plain
+// JavaScript, no build step. Article text is only ever inserted with textContent, never as HTML.
 "use strict";
 
 (function () {
@@ -216,26 +216,272 @@
     $("verdict-conflict").hidden = true;
     const form = $("verdict-form");
     form.hidden = !data.isEditor;
-    if (data.isEditor) {
-      form.elements.label.value = s.verdict ? s.verdict.label : (s.mine && s.mine.label) || labels[0].slug;
-      form.elements.rationale.value = s.verdict ? s.verdict.rationale : "";
-    }
+    if (data.isEditor) fillVerdictForm(s, false);
     $("segmentation").hidden = !data.isEditor;
     $("split-text").value = $("panel-text").textContent;
     const details = $("history");
     if (details.open) loadHistory();
   }
 
+  const DATE = { day: "numeric", month: "long", year: "numeric" };
+
+  function dateText(value) {
+    return new Date(value).toLocaleDateString("en-GB", DATE);
+  }
+
+  function publicPath(id) {
+    return "/claims/" + id + "/";
+  }
+
   function renderVerdict(s) {
     const verdict = $("verdict");
     verdict.replaceChildren();
     if (s.verdict) {
-      verdict.append(reviewNode({ label: s.verdict.label, note: s.verdict.rationale }, false));
-      const who = s.verdict.is_consensus ? "consensus of reviewers" : "set by " + s.verdict.decided_by;
-      verdict.append(el("p", { class: "meta", text: who + (s.verdict.needs_attention ? " · a review changed since: please look again" : "") }));
+      const v = s.verdict;
+      const shown = reviewNode({ label: v.label, note: v.rationale, evidence: v.evidence }, false);
+      verdict.append(el("ul", { class: "reviews verdict-shown" }, shown)); // a list item needs its list
+      const who = v.is_consensus ? "consensus of reviewers" : "set by " + v.decided_by;
+      verdict.append(el("p", { class: "meta", text: who }));
+      // Draft or published, and whether a review changed since: what an editor acts on.
+      const line = el("p", { class: "verdict-state", id: "verdict-state" });
+      if (v.published) {
+        line.append(el("span", { class: "state-chip state-published", text: "Published on " + dateText(v.published_at) }));
+        if (v.corrected_at) line.append(" · corrected on " + dateText(v.corrected_at));
+        line.append(" · ", el("a", { href: publicPath(s.id), text: "public page" }));
+      } else {
+        line.append(el("span", { class: "state-chip state-draft", text: "Draft" }), " · not public");
+      }
+      if (v.needs_attention) {
+        line.append(" · ", el("strong", { class: "flagged", text: "flagged: a review changed since; please look again" }));
+      }
+      verdict.append(line);
     } else {
       verdict.append(el("p", { class: "meta", text: "No verdict yet." }));
     }
+  }
+
+  // ---- the verdict form: label, rationale, sources, publishing ------------------------------
+  // The form is filled from the stored verdict when the sentence or the verdict's version
+  // changes, and otherwise left as the editor typed it (a refused publish keeps everything).
+  const verdictForm = { id: null, version: null, sources: [] }; // sources: [{item, checked, from}]
+  const VERDICT_FIELDS = ["label", "rationale", "evidence", "correction", "published"];
+
+  function sourceCandidates(s) {
+    // The verdict's own sources (kept), then the reviewers' evidence to choose from: all of it
+    // ticked while the verdict has no sources, else offered unticked.
+    const stored = s.verdict ? s.verdict.evidence || [] : [];
+    const out = [];
+    const byUrl = new Map();
+    const add = (item, checked, from) => {
+      const key = item.url.trim();
+      if (!key) return;
+      const known = byUrl.get(key);
+      if (known) {
+        if (from && !known.from.includes(from)) known.from.push(from);
+        return;
+      }
+      const entry = {
+        item: { url: item.url, title: item.title || "", quote: item.quote || "", stance: item.stance || "context" },
+        checked,
+        from: from ? [from] : [],
+        stored: from === null,
+      };
+      byUrl.set(key, entry);
+      out.push(entry);
+    };
+    for (const item of stored) add(item, true, null);
+    for (const review of s.reviews) {
+      for (const item of review.evidence || []) add(item, !stored.length, review.reviewer);
+    }
+    return out;
+  }
+
+  function fillVerdictForm(s, force) {
+    const form = $("verdict-form");
+    const version = s.verdict ? s.verdict.version : null;
+    const same = verdictForm.id === s.id && verdictForm.version === version;
+    if (force || !same) {
+      form.elements.label.value = s.verdict ? s.verdict.label : (s.mine && s.mine.label) || labels[0].slug;
+      form.elements.rationale.value = s.verdict ? s.verdict.rationale : "";
+      form.elements.published.checked = Boolean(s.verdict && s.verdict.published);
+      form.elements.correction.value = "";
+      verdictForm.sources = sourceCandidates(s);
+      closeSourceForm();
+      clearVerdictErrors();
+    } else {
+      // Evidence a reviewer added meanwhile is offered too, unticked.
+      const known = new Set(verdictForm.sources.map((c) => c.item.url.trim()));
+      for (const c of sourceCandidates(s)) {
+        if (!known.has(c.item.url.trim())) verdictForm.sources.push(Object.assign(c, { checked: c.stored }));
+      }
+    }
+    verdictForm.id = s.id;
+    verdictForm.version = version;
+    $("verdict-public-path").textContent = publicPath(s.id);
+    $("verdict-correction-box").hidden = !(s.verdict && s.verdict.published);
+    renderSources();
+  }
+
+  function renderSources() {
+    const list = $("verdict-source-list");
+    list.replaceChildren();
+    verdictForm.sources.forEach((source, index) => {
+      const box = el("input", { type: "checkbox", class: "source-keep" });
+      box.checked = source.checked;
+      box.addEventListener("change", () => {
+        source.checked = box.checked;
+      });
+      const item = source.item;
+      const label = el("label", { class: "check" }, box, el("span", { text: item.title || item.url }));
+      const link = el("a", { href: item.url, rel: "noopener noreferrer nofollow", text: item.url });
+      const from = source.stored ? "in the verdict" : source.from.length ? "from " + source.from.join(", ") : "added here";
+      const li = el("li", { "data-url": item.url }, label, el("span", { class: "meta source-meta" }, link, " · " + item.stance + " · " + from));
+      if (item.quote) li.append(el("q", { text: item.quote }));
+      list.append(li);
+      box.setAttribute("aria-label", "Keep source " + (index + 1) + ": " + (item.title || item.url));
+    });
+    if (!verdictForm.sources.length) {
+      list.append(el("li", { class: "meta", text: "No sources yet: add one (the reviewers gave none)." }));
+    }
+  }
+
+  function openSourceForm() {
+    const box = $("verdict-source-new");
+    box.hidden = false;
+    $("verdict-source-add").hidden = true;
+    $("verdict-source-url").focus();
+  }
+
+  function closeSourceForm() {
+    const box = $("verdict-source-new");
+    box.hidden = true;
+    $("verdict-source-add").hidden = false;
+    for (const id of ["verdict-source-url", "verdict-source-title", "verdict-source-quote"]) $(id).value = "";
+    $("verdict-source-stance").value = "context";
+    fieldError("verdict-source", null);
+  }
+
+  function addSource() {
+    const url = $("verdict-source-url");
+    const value = url.value.trim();
+    if (!value || !url.checkValidity() || !/^https?:\/\//i.test(value)) {
+      fieldError("verdict-source", "Give the source's full link, starting with https:// or http://.");
+      url.focus();
+      return;
+    }
+    const item = {
+      url: value,
+      title: $("verdict-source-title").value.trim(),
+      quote: $("verdict-source-quote").value.trim(),
+      stance: $("verdict-source-stance").value,
+    };
+    const known = verdictForm.sources.find((c) => c.item.url.trim() === value);
+    if (known) {
+      Object.assign(known.item, item);
+      known.checked = true;
+    } else {
+      verdictForm.sources.push({ item, checked: true, from: [], stored: false });
+    }
+    closeSourceForm();
+    fieldError("verdict-evidence", null);
+    renderSources();
+    $("verdict-source-add").focus();
+  }
+
+  function fieldError(prefix, text) {
+    const node = $(prefix + "-error");
+    if (!node) return false;
+    node.textContent = text || "";
+    node.hidden = !text;
+    // The field marked invalid (a fieldset of sources cannot be: its message is described).
+    const field = {
+      "verdict-label": "verdict-label",
+      "verdict-rationale": "verdict-rationale",
+      "verdict-correction": "verdict-correction",
+      "verdict-published": "verdict-published",
+      "verdict-source": "verdict-source-url",
+    }[prefix];
+    if (field) {
+      if (text) $(field).setAttribute("aria-invalid", "true");
+      else $(field).removeAttribute("aria-invalid");
+    }
+    return true;
+  }
+
+  function clearVerdictErrors() {
+    for (const name of VERDICT_FIELDS) fieldError("verdict-" + name, null);
+  }
+
+  function messagesOf(value) {
+    // DRF's messages for a field, however nested (a list's items come keyed by index).
+    if (value === null || value === undefined) return [];
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(messagesOf);
+    return Object.entries(value).flatMap(([key, inner]) =>
+      messagesOf(inner).map((text) => (/^\d+$/.test(key) ? "Source " + (Number(key) + 1) + ": " + text : key + ": " + text))
+    );
+  }
+
+  function showVerdictErrors(payload) {
+    // Each message beside its field; anything else above the panel. Returns the first field.
+    clearVerdictErrors();
+    const rest = {};
+    let first = null;
+    for (const [field, messages] of Object.entries(payload || {})) {
+      if (VERDICT_FIELDS.includes(field) && fieldError("verdict-" + field, messagesOf(messages).join(" "))) {
+        if (!first) first = field;
+      } else {
+        rest[field] = messages;
+      }
+    }
+    showError(Object.keys(rest).length ? messageOf(rest) : "");
+    return first;
+  }
+
+  function verdictChoice(publish) {
+    const form = $("verdict-form");
+    const s = sentence(state.current);
+    const choice = {
+      label: form.elements.label.value,
+      rationale: form.elements.rationale.value,
+      evidence: verdictForm.sources.filter((c) => c.checked).map((c) => Object.assign({}, c.item)),
+      published: publish === undefined ? form.elements.published.checked : publish,
+    };
+    if (s.verdict && s.verdict.published) choice.correction = form.elements.correction.value;
+    return choice;
+  }
+
+  function takeDownConfirmed(id) {
+    return window.confirm(
+      "Take this fact-check down? Its public page " + publicPath(id) +
+        " will answer 410 Gone and it leaves the index and the feed; the verdict stays as a draft."
+    );
+  }
+
+  function submitVerdict(id, choice) {
+    const s = sentence(id);
+    if (s.verdict && s.verdict.published && choice.published === false && !takeDownConfirmed(id)) {
+      setSaveState("Still published: nothing was changed.");
+      return;
+    }
+    putVerdict(id, choice);
+  }
+
+  function publishKey() {
+    // p: publish what the form shows (a draft, or a verdict not set yet); a published one is
+    // taken down after asking.
+    const id = state.current;
+    const s = sentence(id);
+    if (s.verdict && s.verdict.published) {
+      if (!takeDownConfirmed(id)) {
+        setSaveState("Still published: nothing was changed.");
+        return;
+      }
+      putVerdict(id, { label: s.verdict.label, rationale: s.verdict.rationale, published: false });
+      return;
+    }
+    $("verdict-form").elements.published.checked = true;
+    putVerdict(id, verdictChoice(true));
   }
 
   function renderEvidence() {
@@ -482,8 +728,7 @@
 
   function setVerdict(event) {
     event.preventDefault();
-    const form = event.target;
-    putVerdict(state.current, { label: form.elements.label.value, rationale: form.elements.rationale.value });
+    submitVerdict(state.current, verdictChoice());
   }
 
   async function putVerdict(id, choice) {
@@ -491,9 +736,11 @@
     // Never overwrite blindly: a first verdict only while there is none, a change only of the
     // version this page has seen.
     const headers = s.verdict ? { "If-Match": '"' + s.verdict.version + '"' } : { "If-None-Match": "*" };
+    const before = s.verdict;
     $("verdict-conflict").hidden = true;
     showError("");
-    setSaveState("Saving the verdict…", "saving");
+    clearVerdictErrors();
+    setSaveState(choice.published && !(before && before.published) ? "Publishing…" : "Saving the verdict…", "saving");
     let result;
     try {
       result = await api("PUT", "/api/sentences/" + id + "/verdict/", choice, headers);
@@ -504,14 +751,28 @@
     }
     if (result.status === 412) return verdictConflict(id, choice, result.payload && result.payload.current);
     if (!result.ok) {
-      setSaveState("Verdict not saved.", "unsaved");
-      return showError(messageOf(result.payload));
+      if (state.current !== id) return;
+      const publishing = choice.published && !(before && before.published);
+      setSaveState(publishing ? "Not published: see the messages in the form." : "Verdict not saved.", "unsaved");
+      if (result.status !== 400) return showError(messageOf(result.payload));
+      // The reasons beside their fields; what was typed stays in the form.
+      const first = showVerdictErrors(result.payload);
+      if (first === "evidence") openSourceForm();
+      else if (first === "label") $("verdict-label").focus();
+      else if (first === "rationale") $("verdict-rationale").focus();
+      else if (first === "correction") $("verdict-correction").focus();
+      return;
     }
     s.verdict = result.payload;
     await refreshSentence(id);
     if (state.current !== id) return;
     renderPanel();
-    setSaveState("Verdict saved.", "saved");
+    const after = s.verdict || result.payload;
+    let done = "Verdict saved.";
+    if (after.published && !(before && before.published)) done = "Published: the fact-check is public.";
+    else if (!after.published && before && before.published) done = "Taken down: its public page now answers 410 Gone.";
+    else if (after.published && before && after.corrected_at !== before.corrected_at) done = "Correction published.";
+    setSaveState(done, "saved");
   }
 
   function labelName(slug) {
@@ -535,19 +796,18 @@
     const box = $("verdict-conflict");
     box.hidden = false;
     setSaveState("Verdict not saved: it changed elsewhere.", "unsaved");
-    $("verdict-conflict-mine").onclick = () => {
-      const form = $("verdict-form");
-      putVerdict(id, { label: form.elements.label.value, rationale: form.elements.rationale.value });
-    };
+    $("verdict-conflict-mine").onclick = () => submitVerdict(id, verdictChoice());
     $("verdict-conflict-theirs").onclick = () => {
       box.hidden = true;
       renderPanel();
+      fillVerdictForm(sentence(id), true);
     };
     box.focus();
     // The stored copy (status, who, when) replaces the snapshot; the form stays as typed.
     await refreshSentence(id);
     if (state.current === id && !box.hidden) {
       renderVerdict(s);
+      $("verdict-correction-box").hidden = !(s.verdict && s.verdict.published);
       const status = $("panel-status");
       status.textContent = STATUS_TEXT[s.status];
       status.className = "status-chip status-" + s.status;
@@ -588,11 +848,19 @@
       if (event.key === "Escape") {
         event.preventDefault();
         if (event.target.closest("#evidence-form")) closeEvidence();
+        if (event.target.closest("#verdict-source-new")) {
+          closeSourceForm();
+          $("verdict-source-add").focus();
+          return;
+        }
         event.target.blur();
         if (state.current !== null) $("s" + state.current).focus();
       } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.id === "note") {
         event.preventDefault();
         saveNote();
+      } else if (event.key === "Enter" && event.target.closest("#verdict-source-new") && event.target.tagName !== "TEXTAREA") {
+        event.preventDefault(); // adds the source; never submits the verdict form
+        addSource();
       }
       return;
     }
@@ -606,6 +874,7 @@
     else if (/^[1-9]$/.test(key) && labelByKey[key]) save({ label: labelByKey[key].slug });
     else if (key === "n") $("note").focus();
     else if (key === "e") openEvidence(null);
+    else if (key === "p" && data.isEditor && state.current !== null) publishKey();
     else return;
     event.preventDefault();
   }
@@ -660,6 +929,12 @@
     save({ evidence });
   });
   $("verdict-form").addEventListener("submit", setVerdict);
+  $("verdict-source-add").addEventListener("click", openSourceForm);
+  $("verdict-source-save").addEventListener("click", addSource);
+  $("verdict-source-cancel").addEventListener("click", () => {
+    closeSourceForm();
+    $("verdict-source-add").focus();
+  });
   $("split-button").addEventListener("click", () => segmentationFix("split"));
   $("merge-button").addEventListener("click", () => segmentationFix("merge"));
   $("history").addEventListener("toggle", () => {
