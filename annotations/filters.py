@@ -8,7 +8,7 @@ queue page) and the filters of the dashboard's figures (/dashboard/, its CSV dow
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -179,6 +179,18 @@ class QueueFilter(ArticleFilter):
 
     def filter_mine(self, queryset, name: str, value: bool | None) -> QuerySet:
         return queryset.filter(assigned_to_me=True) if value else queryset
+
+    # The form's class depends only on which filters there are (django-filter makes a new
+    # one, with new fields, for every request): made once per set of filters. The queue is
+    # a busy page (docs/performance.md).
+    _form_classes: ClassVar[dict[tuple[str, ...], type]] = {}
+
+    def get_form_class(self) -> type:
+        key = tuple(self.filters)
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
 
     def __init__(self, *args: Any, viewer: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
