@@ -320,3 +320,58 @@ def article_input(data: Any) -> ArticleInput:
     if not serializer.is_valid():
         raise InvalidInput(_flatten(serializer.errors))
     return serializer.to_input()
+
+
+# --- Imports ------------------------------------------------------------------------------
+class ImportOptionsSerializer(ArticleInputSerializer):
+    """The metadata given with an upload (the import page, POST /api/imports/): applied to the
+    records that have none. Every field optional; tags a list or one "a, b" string."""
+
+    body = None
+    title = fields.TextField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    language = fields.TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=16, default=""
+    )
+    text = fields.TextField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text="Pasted text: one article (a .txt file's rules: a first line followed by a "
+        "blank line is its title).",
+    )
+
+    def validate_language(self, value: str | None) -> str:
+        return super().validate_language(value) if value else ""
+
+    def validate_text(self, value: str) -> str:
+        size = len(value.encode("utf-8", "surrogatepass"))
+        if size > settings.FACTCHECK_MAX_BODY_BYTES:
+            raise TooLarge(
+                f"The text is {size:,} bytes; the limit is "
+                f"{settings.FACTCHECK_MAX_BODY_BYTES:,} bytes.",
+                field="text",
+            )
+        return value if value.strip() else ""
+
+
+def import_options(data: Any) -> tuple[dict[str, Any], str]:
+    """The defaults an upload gives (only those it gives, as records carry them: dates as ISO
+    8601 text) and its pasted text, from a form or a multipart body; InvalidInput if bad."""
+    getlist = getattr(data, "getlist", None)
+    plain = {key: data.get(key) for key in data if key not in ("files", "tags")}
+    tags = getlist("tags") if getlist else data.get("tags")
+    if isinstance(tags, str):
+        tags = [tags]
+    if tags:
+        plain["tags"] = [part for tag in tags for part in str(tag).split(",")]
+    options = validated(ImportOptionsSerializer, plain)
+    defaults: dict[str, Any] = {}
+    for key in ("title", "source", "url", "language"):
+        if options.get(key):
+            defaults[key] = options[key]
+    if options.get("published_at"):
+        defaults["published_at"] = options["published_at"].isoformat()
+    if options.get("tags"):
+        defaults["tags"] = list(options["tags"])
+    return defaults, options.get("text", "")

@@ -9,8 +9,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
+# Where files are uploaded for import: the larger FACTCHECK_MAX_UPLOAD_BYTES applies.
+UPLOAD_PATHS = frozenset({"/api/imports/", "/import/"})
+
+
 class RequestSizeLimitMiddleware:
-    """Answer 413 when Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """Answer 413 when Content-Length is over DATA_UPLOAD_MAX_MEMORY_SIZE (for an import's
+    upload, FACTCHECK_MAX_UPLOAD_BYTES).
 
     Django enforces that limit only when request.body is read; DRF's parsers read the stream,
     which bypasses it, so an API client could otherwise send any amount.
@@ -28,6 +33,8 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"detail": message}, status=411)
             return HttpResponse(message, status=411, content_type="text/plain")
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path in UPLOAD_PATHS and request.method == "POST":
+            limit = settings.FACTCHECK_MAX_UPLOAD_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -48,7 +48,9 @@ def _decode(name: str, content: bytes) -> str:
         ) from None
 
 
-def _text_record(name: str, text: str, title: str | None) -> dict[str, Any]:
+def _text_record(
+    name: str, text: str, title: str | None, default_title: str | None = None
+) -> dict[str, Any]:
     match = _TITLE_RE.match(text)
     if title:
         return {"title": title, "body": text}
@@ -57,10 +59,12 @@ def _text_record(name: str, text: str, title: str | None) -> dict[str, Any]:
         # Further blank lines between the title and the text belong to neither.
         rest = rest.lstrip("\r\n")
         return {"title": match.group(1), "body": rest}
-    return {"title": _title_from_name(name), "body": text}
+    return {"title": default_title or _title_from_name(name), "body": text}
 
 
-def _html_record(name: str, html: str, title: str | None) -> dict[str, Any]:
+def _html_record(
+    name: str, html: str, title: str | None, default_title: str | None = None
+) -> dict[str, Any]:
     import trafilatura  # slow to import; only HTML needs it
 
     doc = trafilatura.bare_extraction(
@@ -80,7 +84,7 @@ def _html_record(name: str, html: str, title: str | None) -> dict[str, Any]:
     if not text:
         raise ValueError("no article text found in the HTML")
     record: dict[str, Any] = {
-        "title": title or page_title or _title_from_name(name),
+        "title": title or page_title or default_title or _title_from_name(name),
         "body": text,
         "source": getattr(doc, "sitename", None) or "",
         "url": getattr(doc, "url", None) or "",
@@ -89,15 +93,21 @@ def _html_record(name: str, html: str, title: str | None) -> dict[str, Any]:
     return record
 
 
-def read_file(name: str, content: bytes, *, title: str | None = None) -> Iterator[Record]:
-    """Yield the article records in one file's content; `name` gives the format and messages."""
+def read_file(
+    name: str, content: bytes, *, title: str | None = None, default_title: str | None = None
+) -> Iterator[Record]:
+    """Yield the article records in one file's content; `name` gives the format and messages.
+
+    A .txt or .html file's title is `title` if given, else its own (a first line followed by a
+    blank line; the page's title), else `default_title`, else the file name.
+    """
     suffix = Path(name).suffix.lower()
     try:
         text = _decode(name, content)
         if suffix == ".txt":
-            yield Record(name, data=_text_record(name, text, title))
+            yield Record(name, data=_text_record(name, text, title, default_title))
         elif suffix in (".html", ".htm"):
-            yield Record(name, data=_html_record(name, text, title))
+            yield Record(name, data=_html_record(name, text, title, default_title))
         elif suffix == ".json":
             try:
                 parsed = json.loads(text)

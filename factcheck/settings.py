@@ -244,6 +244,29 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 
 # Request size limit: a whole request, so a maximal article body still fits after JSON escaping.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# The files of one import (the import page, POST /api/imports/), zips counted unpacked.
+FACTCHECK_MAX_UPLOAD_BYTES = env.int("FACTCHECK_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# Uploads above this size go to a temporary file while the request is read, not to memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Celery runs long work (import jobs) on workers: `celery -A factcheck worker`, with the broker
+# at CELERY_BROKER_URL (Redis). Without one, tasks run in the web process as they are asked
+# for (eagerly), so a single process needs nothing else. See docs/deploy.md.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # a job's state is in the database (ImportJob)
+# A task is acknowledged when it ends, so one whose worker dies is delivered again (the job
+# resumes); one at a time per worker process, since each is long.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged task after this long: longer than any import.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# A broker that does not answer fails the request quickly instead of hanging it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

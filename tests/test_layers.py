@@ -21,7 +21,7 @@ BOTTOM = ("annotations.models", "annotations.fields", "annotations.errors", *PUR
 WRITES = "annotations.services"
 READS = "annotations.selectors"
 API = "annotations.api"
-PAGES = ("annotations.views", "annotations.dashboard")
+PAGES = ("annotations.views", "annotations.dashboard", "annotations.public")
 ADMIN = "annotations.admin"
 # Used by several layers: who may do what, input contracts, readers, filters, export records.
 SHARED = (

@@ -3,13 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import export_views, views
+from annotations.api import export_views, import_views, views
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("sentences", views.SentenceViewSet, basename="sentence")
 router.register("labels", views.LabelViewSet, basename="label")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("imports", import_views.ImportJobViewSet, basename="importjob")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -16,6 +16,12 @@ from annotations.services.assignments import assignment_create, assignment_delet
 from annotations.services.batch import ImportSummary, records_import
 from annotations.services.history import history_add, review_snapshot, verdict_snapshot
 from annotations.services.history_restore import history_restore
+from annotations.services.import_jobs import (
+    Upload,
+    import_job_create,
+    import_job_run,
+    preview_records,
+)
 from annotations.services.reviews import review_delete, review_save
 from annotations.services.segments import sentence_kind_set, sentence_merge, sentence_split
 from annotations.services.status import sentence_status_refresh, status_for
@@ -37,6 +43,10 @@ __all__ = [
     "body_checksum",
     "history_add",
     "history_restore",
+    "import_job_create",
+    "import_job_run",
+    "preview_records",
+    "Upload",
     "review_delete",
     "review_save",
     "review_snapshot",

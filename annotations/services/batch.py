@@ -35,6 +35,52 @@ class ImportSummary:
         return len(self.created) + len(self.skipped) + len(self.failed)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record: `kind` created, skipped or failed; `line` the summary line
+    ("origin: what happened"); `article_id` the article created, or the one it duplicates."""
+
+    kind: str
+    origin: str
+    line: str
+    article_id: int | None = None
+    message: str = ""
+
+
+def record_import(
+    record: readers.Record, *, imported_by: AbstractBaseUser | None = None, dry_run: bool = False
+) -> Outcome:
+    """Import one record (an exported article's records together) in its own transaction."""
+    origin = printable(record.origin)
+    if record.error:
+        message = printable(record.error)
+        return Outcome("failed", origin, f"{origin}: {message}", message=message)
+    try:
+        if record.restore is not None:
+            result = article_restore(
+                records=record.restore, imported_by=imported_by, dry_run=dry_run
+            )
+        else:
+            result = article_import(data=record.data, imported_by=imported_by, dry_run=dry_run)
+    except Duplicate as exc:
+        message = f"duplicate of #{exc.existing_id}"
+        return Outcome("skipped", origin, f"{origin}: {message}", exc.existing_id, message)
+    except DomainError as exc:
+        message = printable(str(exc))
+        return Outcome("failed", origin, f"{origin}: {message}", message=message)
+    except DatabaseError as exc:
+        # A value the validation let through and the database refused: the article's
+        # transaction is rolled back, so it fails alone; logged, as it is a bug to fix.
+        logger.exception("import of %s refused by the database", origin)
+        message = f"the database refused it ({type(exc).__name__}); nothing of it was stored."
+        return Outcome("failed", origin, f"{origin}: {message}", message=message)
+    ident = "(dry run)" if dry_run else f"#{result.article.pk}"
+    line = printable(
+        f"{origin}: {ident} {result.article.title!r}, {result.sentence_count} sentences"
+    )
+    return Outcome("created", origin, line, None if dry_run else result.article.pk)
+
+
 def records_import(
     *,
     records: Iterable[readers.Record],
@@ -51,34 +97,6 @@ def records_import(
     """
     summary = ImportSummary()
     for record in wrap(readers.group_exported(records)):
-        origin = printable(record.origin)
-        if record.error:
-            summary.failed.append(printable(f"{origin}: {record.error}"))
-            continue
-        try:
-            if record.restore is not None:
-                result = article_restore(
-                    records=record.restore, imported_by=imported_by, dry_run=dry_run
-                )
-            else:
-                result = article_import(data=record.data, imported_by=imported_by, dry_run=dry_run)
-        except Duplicate as exc:
-            summary.skipped.append(f"{origin}: duplicate of #{exc.existing_id}")
-        except DomainError as exc:
-            summary.failed.append(printable(f"{origin}: {exc}"))
-        except DatabaseError as exc:
-            # A value the validation let through and the database refused: the article's
-            # transaction is rolled back, so it fails alone; logged, as it is a bug to fix.
-            logger.exception("import of %s refused by the database", origin)
-            summary.failed.append(
-                f"{origin}: the database refused it ({type(exc).__name__}); nothing of it "
-                "was stored."
-            )
-        else:
-            ident = "(dry run)" if dry_run else f"#{result.article.pk}"
-            summary.created.append(
-                printable(
-                    f"{origin}: {ident} {result.article.title!r}, {result.sentence_count} sentences"
-                )
-            )
+        outcome = record_import(record, imported_by=imported_by, dry_run=dry_run)
+        getattr(summary, outcome.kind).append(outcome.line)
     return summary

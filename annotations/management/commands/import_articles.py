@@ -9,7 +9,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from annotations import permissions, readers, services
+from annotations import permissions, readers, services, tasks
+from annotations.errors import DomainError
 from annotations.fields import text_error
 
 
@@ -32,11 +33,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Validate and segment, write nothing."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the files as an import job for the worker (needs --user) and return; "
+            "follow it at /api/imports/ID/. Without a broker it runs here and now.",
+        )
 
     def handle(
         self, *args, paths: list[str], title: str | None, user: str | None, dry_run: bool, **options
     ) -> None:
         importer = self._importer(user) if user is not None else None
+        if options["background"]:
+            return self._background(paths, title, importer, dry_run)
 
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         summary = services.records_import(
@@ -79,3 +88,39 @@ class Command(BaseCommand):
                 f"user {username!r} may not import articles; name an editor or a superuser"
             )
         return importer
+
+    def _background(
+        self,
+        paths: list[str],
+        title: str | None,
+        importer: AbstractBaseUser | None,
+        dry_run: bool,
+    ) -> None:
+        if importer is None:
+            raise CommandError("--background needs --user: the job is run as that user")
+        if dry_run:
+            raise CommandError("--background and --dry-run do not go together")
+        uploads = []
+        for path, error in readers.iter_files(paths):
+            if error:
+                raise CommandError(f"{path}: {error}")
+            try:
+                uploads.append(services.Upload(str(path), path.read_bytes()))
+            except OSError as exc:
+                raise CommandError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        defaults = {"title": title} if title else {}
+        try:
+            job = services.import_job_create(user=importer, uploads=uploads, defaults=defaults)
+            tasks.import_job_enqueue(job)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from None
+        except tasks.QueueUnavailable:
+            raise CommandError(
+                f"import job {job.pk}: the task queue did not answer; nothing was started"
+            ) from None
+        job.refresh_from_db()
+        self.stdout.write(
+            f"import job {job.pk}: {job.state}, {len(uploads)} file(s); "
+            f"created {job.created}, skipped {job.skipped}, failed {job.failed} so far "
+            f"(follow it at /api/imports/{job.pk}/)"
+        )
