@@ -240,3 +240,41 @@ def test_the_command_queues_a_job_in_the_background(tmp_path, editor):
     job = ImportJob.objects.get()
     assert out.getvalue().startswith(f"import job {job.pk}: done, 1 file(s); created 1,")
     assert job.created == 1 and job.created_by == editor
+
+
+def test_the_preview_shows_the_split_and_what_would_be_skipped_storing_nothing(editor_client):
+    post(editor_client, files=[upload("dues.txt", TXT.encode())])
+    news = jsonl(
+        {"title": "Fares", "body": "Fares rose 12% in May. Advert\nRead more"},
+        {"title": "Dues", "body": "Harbour dues rose 4% this year. The council said so.\n"},
+        {"title": "No body"},
+    )
+
+    response = editor_client.post(
+        "/api/imports/preview/",
+        {"files": [upload("news.jsonl", news)], "source": "Wire"},
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.json()
+    preview = response.json()
+    assert [(i["line"], i["outcome"]) for i in preview["items"]] == [
+        (1, "created"),
+        (2, "skipped"),
+        (3, "failed"),
+    ]
+    dues = Article.objects.get()
+    assert preview["items"][1]["duplicate_of"] == dues.pk
+    assert preview["items"][2]["message"].startswith("body:")
+    assert preview["sentences"] == [
+        {"text": "Fares rose 12% in May.", "kind": "claim"},
+        {"text": "Advert", "kind": "boilerplate"},
+        {"text": "Read more", "kind": "boilerplate"},
+    ]
+    assert preview["more"] is False
+    assert Article.objects.count() == 1 and ImportJob.objects.count() == 1
+
+
+def test_reviewers_may_not_preview(reviewer_client):
+    response = reviewer_client.post("/api/imports/preview/", {"text": "Fares rose."})
+    assert response.status_code == 403

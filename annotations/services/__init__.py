@@ -20,7 +20,7 @@ from annotations.services.import_jobs import (
     Upload,
     import_job_create,
     import_job_run,
-    preview_records,
+    import_preview,
 )
 from annotations.services.reviews import review_delete, review_save
 from annotations.services.segments import sentence_kind_set, sentence_merge, sentence_split
@@ -45,7 +45,7 @@ __all__ = [
     "history_restore",
     "import_job_create",
     "import_job_run",
-    "preview_records",
+    "import_preview",
     "Upload",
     "review_delete",
     "review_save",

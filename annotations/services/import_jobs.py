@@ -23,7 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations import permissions, readers
+from annotations import permissions, readers, segmentation
 from annotations.errors import Forbidden, InvalidInput, TooLarge
 from annotations.models import Article, ImportFile, ImportJob
 from annotations.restore_input import printable
@@ -110,14 +110,66 @@ def import_job_create(
     return job
 
 
-def preview_records(uploads: Sequence[Upload], defaults: dict[str, Any]) -> list[readers.Record]:
-    """The records the first files hold, with the defaults applied (for a preview)."""
-    records: list[readers.Record] = []
-    for upload in uploads_expand(uploads)[:20]:
-        records.extend(_records(upload.name, upload.content, defaults))
-        if len(records) >= 50:
+PREVIEW_RECORDS = 50
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    """What importing one record would do: `outcome` created, skipped (a duplicate of
+    `duplicate_of`) or failed (`message`)."""
+
+    file: str
+    line: int | None
+    outcome: str
+    title: str
+    message: str = ""
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first records of an upload, what would become of each (nothing is written), and how
+    the first new article would be split: (text, kind) of each sentence."""
+
+    items: list[PreviewItem]
+    sentences: list[tuple[str, str]]
+    more: bool  # records beyond those looked at
+
+
+def import_preview(uploads: Sequence[Upload], defaults: dict[str, Any]) -> Preview:
+    """A dry run of the first PREVIEW_RECORDS records of these files."""
+    items: list[PreviewItem] = []
+    sentences: list[tuple[str, str]] = []
+    more = False
+    for upload in uploads_expand(uploads):
+        for record in _records(upload.name, upload.content, defaults):
+            if len(items) == PREVIEW_RECORDS:
+                more = True
+                break
+            outcome = record_import(record, dry_run=True)
+            data = record.data or {}
+            title = str(data.get("title") or "")
+            if record.restore is not None:
+                title = str((record.restore[0].get("article") or {}).get("title") or "")
+            items.append(
+                PreviewItem(
+                    file=upload.name,
+                    line=_where(outcome.origin, upload.name)[1],
+                    outcome=outcome.kind,
+                    title=printable(title),
+                    message=outcome.message,
+                    duplicate_of=outcome.article_id if outcome.kind == "skipped" else None,
+                )
+            )
+            if outcome.kind == "created" and not sentences and record.restore is None:
+                body, language = str(data["body"]), str(data.get("language") or "en")
+                sentences = [
+                    (body[segment.start : segment.end], segment.kind)
+                    for segment in segmentation.segment(body, language)
+                ]
+        if more:
             break
-    return records
+    return Preview(items=items, sentences=sentences, more=more)
 
 
 def _records(name: str, content: bytes, defaults: dict[str, Any]) -> list[readers.Record]:
