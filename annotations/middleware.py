@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-
 # Where files are uploaded for import: the larger FACTCHECK_MAX_UPLOAD_BYTES applies.
 UPLOAD_PATHS = frozenset({"/api/imports/", "/import/"})
 

@@ -17,7 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "annotations"
 
 PURE = ("annotations.segmentation", "annotations.agreement")
-BOTTOM = ("annotations.models", "annotations.fields", "annotations.errors", *PURE)
+BOTTOM = (
+    "annotations.models",
+    "annotations.fields",
+    "annotations.errors",
+    "annotations.replica",
+    *PURE,
+)
 WRITES = "annotations.services"
 READS = "annotations.selectors"
 API = "annotations.api"

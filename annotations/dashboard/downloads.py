@@ -14,6 +14,7 @@ from annotations.dashboard.views import label_rows
 from annotations.exports.csv import csv_cell as csv_safe  # the export's formula guard
 from annotations.filters import StatsFilterForm
 from annotations.permissions import viewer_for
+from annotations.replica import on_replica, replica_reads
 
 
 class _Echo:
@@ -112,6 +113,7 @@ CSV_TABLES: dict[str, Callable[[dict, HttpRequest], tuple[list[str], Iterable]]]
 
 
 @login_required
+@replica_reads()  # as the dashboard; the rows stream on the replica too (on_replica)
 def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One dashboard table as CSV, with the page's filters (`/dashboard/articles.csv?...`)."""
     if table not in CSV_TABLES and table != "disputed":
@@ -128,7 +130,7 @@ def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
         header, rows = _disputed_csv(selectors.stats_scope(viewer, filters), request)
     else:
         header, rows = CSV_TABLES[table](selectors.stats(viewer, filters), request)
-    response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv")
+    response = StreamingHttpResponse(on_replica(_csv_lines(header, rows)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="factcheck-{table}.csv"'
     return response
 

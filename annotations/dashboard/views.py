@@ -25,11 +25,13 @@ from annotations.dashboard.charts import (
 from annotations.filters import StatsFilterForm
 from annotations.models import Review
 from annotations.permissions import Viewer, viewer_for
+from annotations.replica import replica_reads
 
 ARTICLES_PER_PAGE = 50
 
 
 @login_required
+@replica_reads()  # figures that may lag a moment: from the replica if there is one
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     form = StatsFilterForm(request.GET, viewer=viewer)

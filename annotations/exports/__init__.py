@@ -43,6 +43,7 @@ from annotations.exports.jsonl import json_array, json_lines
 from annotations.exports.rows import ExportParams, in_snapshot, records, sentences_for_export
 from annotations.fields import MAX_INT, datetime_in_range
 from annotations.models import Label, Sentence
+from annotations.replica import on_replica
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -161,13 +162,16 @@ class ExportQuery(serializers.Serializer):
 def export_stream(
     format: str, params: ExportParams, *, base_url: str = DEFAULT_BASE_URL
 ) -> Iterator[bytes]:
-    """The export in one of FORMATS, as a generator of bytes chunks."""
+    """The export in one of FORMATS, as a generator of bytes chunks, read from the replica if
+    there is one (annotations/replica.py)."""
     if format == "json":
-        return in_snapshot(json_array(records(params, with_body=True)))
-    if format == "jsonl":
-        return in_snapshot(json_lines(records(params, with_body=True)))
-    if format == "csv":
-        return in_snapshot(csv_chunks(params))
-    if format == "claimreview":
-        return in_snapshot(claimreview_chunks(params, base_url=base_url))
-    raise ValueError(f"unknown export format {format!r}")
+        chunks = json_array(records(params, with_body=True))
+    elif format == "jsonl":
+        chunks = json_lines(records(params, with_body=True))
+    elif format == "csv":
+        chunks = csv_chunks(params)
+    elif format == "claimreview":
+        chunks = claimreview_chunks(params, base_url=base_url)
+    else:
+        raise ValueError(f"unknown export format {format!r}")
+    return on_replica(in_snapshot(chunks))

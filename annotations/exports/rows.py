@@ -19,11 +19,12 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from annotations.models import Article, Review, Sentence, Verdict
+from annotations.replica import read_alias
 
 PAGE_SIZE = 2000
 # At most this many article bodies are held at once (a body may be up to 1 MB).
@@ -163,11 +164,14 @@ def sentences_for_export(
 @contextmanager
 def _snapshot() -> Iterator[None]:
     # Not on SQLite: its transactions (BEGIN IMMEDIATE here) would lock out writers. Not inside
-    # a caller's transaction either: that already fixes what is read, and it has begun.
+    # a caller's transaction either: that already fixes what is read, and it has begun. On the
+    # database reads go to (a replica, if the export reads from one: annotations/replica.py).
+    alias = read_alias()
+    connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield
 

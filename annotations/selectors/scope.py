@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import Article, Assignment, History, Review, Sentence, Tag
 from annotations.permissions import Viewer
+from annotations.replica import read_alias
 
 STATS_CACHE_SECONDS = 300  # also bounds how stale the time-dependent figures (backlog age) get
 
@@ -159,6 +160,7 @@ def _fingerprint(filters: StatsFilters) -> tuple:
     the key itself (stats reads them anyway). Not covered: a renamed user, whose name shows
     in the figures until they expire (STATS_CACHE_SECONDS).
     """
+    connection = connections[read_alias()]  # where the figures are read from
     quote = connection.ops.quote_name
     table = {
         model: quote(model._meta.db_table)
