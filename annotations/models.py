@@ -430,11 +430,16 @@ class Correction(models.Model):
 
 
 class History(models.Model):
-    """Append-only record of every create, change and delete of a review or verdict."""
+    """Append-only record of every create, change and delete of a review or verdict, and of
+    every edit of an article's metadata or a sentence's kind."""
 
     class Entity(models.TextChoices):
         REVIEW = "review", "review"
         VERDICT = "verdict", "verdict"
+        # An edit of an article's metadata and tags (`sentence` is null; entity_id is the
+        # article) and of a sentence's kind; neither is restored from history.
+        ARTICLE = "article", "article"
+        SENTENCE = "sentence", "sentence"
 
     class Action(models.TextChoices):
         CREATE = "create", "create"
@@ -465,7 +470,8 @@ class History(models.Model):
         verbose_name_plural = "history"
         constraints = [
             models.CheckConstraint(
-                condition=Q(entity__in=["review", "verdict"]), name="history_entity_valid"
+                condition=Q(entity__in=["review", "verdict", "article", "sentence"]),
+                name="history_entity_valid",
             ),
             models.CheckConstraint(
                 condition=Q(action__in=["create", "update", "delete", "restore"]),

@@ -169,7 +169,7 @@ def test_a_verdict_version_is_at_least_1():
 @pytest.mark.parametrize(
     ("entity", "action", "constraint"),
     [
-        ("article", "create", "history_entity_valid"),
+        ("label", "create", "history_entity_valid"),
         ("review", "edit", "history_action_valid"),
     ],
 )

@@ -34,6 +34,15 @@ def history_restore(
             raise InvalidInput(
                 {"history": [f"History entry {entry_id} belongs to another sentence."]}
             )
+        if found.entity not in (History.Entity.REVIEW, History.Entity.VERDICT):
+            raise InvalidInput(
+                {
+                    "history": [
+                        f"History entry {entry_id} is a {found.entity} edit; only reviews "
+                        "and verdicts are restored."
+                    ]
+                }
+            )
         state = found.after if found.after is not None else found.before
         if found.entity == History.Entity.REVIEW:
             restored = _review_restore(locked, state, editor)

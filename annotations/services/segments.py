@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from annotations import permissions, segmentation
 from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from annotations.models import History, Review, Sentence, Verdict
 from annotations.services import summaries
 from annotations.services.history import history_add, review_snapshot, verdict_snapshot
+from annotations.services.status import sentence_lock
 
 # Indexes are shifted in two steps through this offset: a single `index = index + 1` can trip
 # the (article, index) unique constraint row by row halfway through the update.
@@ -163,16 +163,26 @@ def sentence_merge(*, sentence: Sentence | int, editor: AbstractBaseUser) -> Sen
 
 
 def sentence_kind_set(*, sentence: Sentence | int, kind: str, editor: AbstractBaseUser) -> Sentence:
-    """Mark a sentence as a claim or as boilerplate (segmentation got it wrong)."""
+    """Mark a sentence as a claim or as boilerplate (segmentation got it wrong); in history."""
     _editor_required(editor)
     if kind not in Sentence.Kind.values:
         raise InvalidInput({"kind": [f"Must be one of {', '.join(Sentence.Kind.values)}."]})
-    pk = sentence.pk if isinstance(sentence, Sentence) else sentence
     with transaction.atomic():
-        target = Sentence.objects.filter(pk=pk).only("pk", "article_id").first()
-        if target is None:
-            raise NotFound(f"sentence {pk} does not exist.")
-        summaries.article_lock(target.article_id)
-        Sentence.objects.filter(pk=pk).update(kind=kind, updated_at=timezone.now())
+        # The article's lock, then the sentence's row: the kind read is the one replaced.
+        target = sentence_lock(sentence)
+        if target.kind == kind:
+            return target  # nothing changes: no history, no new updated_at
+        before = target.kind
+        target.kind = kind
+        target.save(update_fields=["kind", "updated_at"])
         summaries.article_summaries_refresh([target.article_id])
-    return Sentence.objects.get(pk=pk)
+        history_add(
+            sentence=target,
+            entity=History.Entity.SENTENCE,
+            entity_id=target.pk,
+            action=History.Action.UPDATE,
+            actor=editor,
+            before={"kind": before},
+            after={"kind": kind},
+        )
+    return target
