@@ -140,11 +140,25 @@ class ArticleAdmin(BaseAdmin):
         return _summary_figure(obj, "final")
 
     def save_model(self, request, obj, form, change) -> None:
-        # Only the metadata columns changed, so that nothing else is written back from a
-        # stale copy (the body and checksum are never edited; tags are saved with the form).
-        columns = [name for name in form.changed_data if name in ARTICLE_METADATA]
-        if columns:
-            obj.save(update_fields=[*columns, "updated_at"])
+        # Through the service, as PATCH /api/articles/{id}/: only what changed, so that
+        # nothing is written back from a stale copy; kept in history.
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in ARTICLE_METADATA
+        }
+        if "tags" in changes:
+            changes["tags"] = [tag.name for tag in changes["tags"]]
+        if not changes:
+            return
+        try:
+            services.article_update(article=obj.pk, editor=request.user, **changes)
+        except DomainError as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # The tags were saved by the service with the rest (save_model); only the sentences'
+        # kinds are left, each through its own service (save_formset).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Sentence:
@@ -236,8 +250,8 @@ class ArticleAdmin(BaseAdmin):
         return viewer(request).may_export
 
 
-# The article's columns the change form edits (tags are a relation, saved with the form).
-ARTICLE_METADATA = {"title", "source", "url", "published_at", "language"}
+# What the change form edits of an article, all saved by services.article_update.
+ARTICLE_METADATA = {"title", "source", "url", "published_at", "language", "tags"}
 
 
 def _summary_figure(article: Article, name: str) -> int | None:

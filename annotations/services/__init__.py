@@ -10,6 +10,7 @@ from annotations.services.articles import (
     ImportResult,
     article_import,
     article_input_clean,
+    article_update,
     body_checksum,
 )
 from annotations.services.assignments import assignment_create, assignment_delete
@@ -40,6 +41,7 @@ __all__ = [
     "article_import",
     "article_input_clean",
     "article_restore",
+    "article_update",
     "body_checksum",
     "history_add",
     "history_restore",

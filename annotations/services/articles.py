@@ -1,25 +1,37 @@
-"""Importing articles: validation, duplicate detection, segmentation, bulk insert."""
+"""Importing articles (validation, duplicate detection, segmentation, bulk insert) and editing
+their metadata (never their body: sentence offsets point into it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import enum
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from annotations import segmentation
-from annotations.errors import Duplicate, InvalidInput
+from annotations import permissions, segmentation
+from annotations.errors import Duplicate, Forbidden, InvalidInput, NotFound, is_id
 from annotations.inputs import ArticleInput, article_input, body_checksum
-from annotations.models import Article, Sentence, Tag
+from annotations.models import Article, History, Sentence, Tag
 from annotations.services import summaries
 
 # Validation lives in annotations/inputs.py; these names are kept for the callers of services.
 article_input_clean = article_input
-__all__ = ["ArticleInput", "ImportResult", "article_import", "article_input_clean", "body_checksum"]
+__all__ = [
+    "KEEP",
+    "ArticleInput",
+    "ImportResult",
+    "article_import",
+    "article_input_clean",
+    "article_snapshot",
+    "article_update",
+    "body_checksum",
+]
 
 
 @dataclass(frozen=True)
@@ -167,3 +179,101 @@ def tags_attach(article: Article, names: tuple[str, ...]) -> None:
     through.objects.bulk_create(
         [through(article_id=article.pk, tag_id=tag.pk) for tag in _tags_get_or_create(names)]
     )
+
+
+# --- Editing an article's metadata --------------------------------------------------------
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+# A field of article_update left as it is (None is a value: no publication date).
+KEEP = _Keep.KEEP
+
+
+def article_snapshot(article: Article, tags: Iterable[str]) -> dict[str, Any]:
+    """What history stores of an article's metadata and tags (the body never changes)."""
+    published_at = article.published_at
+    return {
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published_at": published_at.astimezone(UTC).isoformat() if published_at else None,
+        "language": article.language,
+        "tags": sorted(tags),
+    }
+
+
+def article_update(
+    *,
+    article: Article | int,
+    editor: AbstractBaseUser,
+    title: str | _Keep = KEEP,
+    source: str | _Keep = KEEP,
+    url: str | _Keep = KEEP,
+    published_at: datetime | None | _Keep = KEEP,
+    language: str | _Keep = KEEP,
+    tags: Iterable[str] | _Keep = KEEP,
+) -> Article:
+    """Change an article's metadata and tags (never its body); recorded in history.
+
+    The values are validated already (inputs.article_edit_input, the admin's form). Nothing
+    that stays the same is written: no history entry, no new updated_at.
+    """
+    if not permissions.is_editor(editor):
+        raise Forbidden("Only editors may edit an article's metadata.")
+    pk = article.pk if isinstance(article, Article) else article
+    with transaction.atomic():
+        # The row lock orders concurrent edits: each one's `before` is what the last one left.
+        locked = Article.objects.select_for_update().filter(pk=pk).first() if is_id(pk) else None
+        if locked is None:
+            raise NotFound(f"article {pk} does not exist.")
+        old_tags = dict(locked.tags.values_list("name", "id"))
+        new_tags = set(old_tags) if tags is KEEP else set(tags)
+        given = {
+            "title": title,
+            "source": source,
+            "url": url,
+            "published_at": published_at,
+            "language": language,
+        }
+        columns = {
+            name: value
+            for name, value in given.items()
+            if value is not KEEP and getattr(locked, name) != value
+        }
+        if not columns and new_tags == set(old_tags):
+            return locked
+        before = article_snapshot(locked, old_tags)
+        for name, value in columns.items():
+            setattr(locked, name, value)
+        # updated_at too: the stats cache's fingerprint reads it (selectors/scope.py).
+        locked.save(update_fields=[*columns, "updated_at"])
+        if new_tags != set(old_tags):
+            _tags_replace(locked, old_tags, new_tags)
+        # Every exported record of a sentence carries its article's metadata, and incremental
+        # exports (?updated_since=) select sentences by their updated_at.
+        Sentence.objects.filter(article_id=pk).update(updated_at=locked.updated_at)
+        History.objects.create(
+            article=locked,
+            sentence=None,
+            entity=History.Entity.ARTICLE,
+            entity_id=pk,
+            action=History.Action.UPDATE,
+            actor=editor if editor.is_authenticated else None,
+            before=before,
+            after=article_snapshot(locked, new_tags),
+        )
+    return locked
+
+
+def _tags_replace(article: Article, old: dict[str, int], new: set[str]) -> None:
+    """Unlink the tags no longer named and link the new ones (created if missing)."""
+    through = Article.tags.through
+    gone = [tag_id for name, tag_id in old.items() if name not in new]
+    if gone:
+        through.objects.filter(article_id=article.pk, tag_id__in=gone).delete()
+    added = tuple(sorted(new - set(old)))
+    if added:
+        through.objects.bulk_create(
+            [through(article_id=article.pk, tag_id=tag.pk) for tag in _tags_get_or_create(added)]
+        )
