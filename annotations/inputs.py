@@ -24,7 +24,7 @@ from rest_framework import serializers
 
 from annotations import fields
 from annotations.errors import InvalidInput, TooLarge
-from annotations.models import Article, Tag
+from annotations.models import Article, Sentence, Tag
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 SOURCE_MAX = Article._meta.get_field("source").max_length
@@ -320,6 +320,83 @@ def article_input(data: Any) -> ArticleInput:
     if not serializer.is_valid():
         raise InvalidInput(_flatten(serializer.errors))
     return serializer.to_input()
+
+
+# --- Editing an article and a sentence ----------------------------------------------------
+ARTICLE_EDITABLE = ("title", "source", "url", "published_at", "language", "tags")
+_NOT_EDITABLE = {
+    "body": "The body never changes; fixing the text is a new import.",
+    "checksum": "The checksum is computed from the body, which never changes.",
+}
+
+
+def _refuse_other_fields(data: Any, editable: tuple[str, ...]) -> None:
+    """InvalidInput naming each field of `data` outside `editable`, which DRF would ignore."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput({"non_field_errors": ["Expected a JSON object."]})
+    others = [name for name in data if name not in editable]
+    if others:
+        allowed = ", ".join(editable)
+        raise InvalidInput(
+            {
+                _printable(name): [_NOT_EDITABLE.get(name, f"Unknown field; send only {allowed}.")]
+                for name in others
+            }
+        )
+
+
+def _printable(name: Any) -> str:
+    """A field name as an error may name it: short, and a lone surrogate escaped (it could
+    not be encoded in the answer)."""
+    return str(name)[:100].encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class ArticleEditSerializer(ArticleInputSerializer):
+    """PATCH /api/articles/{id}/: any of title, source, url, published_at, language and tags,
+    with the rules of an import; the fields left out stay as they are. Never the body."""
+
+    body = None  # removes the field
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # A field left out stays as it is: none is required and none takes the import's default
+        # (which the schema would otherwise document).
+        declared = super().get_fields()
+        for one in declared.values():
+            one.required, one.default = False, serializers.empty
+        return declared
+
+    def to_input(self) -> ArticleInput:  # pragma: no cover - an edit is not an import
+        raise TypeError("An edit has no body: use article_edit_input.")
+
+
+def article_edit_input(data: Any) -> dict[str, Any]:
+    """The metadata fields given in `data`, validated as an import's, as the keyword
+    arguments of services.article_update (only those sent); or InvalidInput."""
+    _refuse_other_fields(data, ARTICLE_EDITABLE)
+    # partial: the fields left out take no default and none is required.
+    serializer = ArticleEditSerializer(data=data, partial=True)
+    if not serializer.is_valid():
+        raise InvalidInput(_flatten(serializer.errors))
+    return dict(serializer.validated_data)
+
+
+class SentenceEditSerializer(serializers.Serializer):
+    """PATCH /api/sentences/{id}/: a sentence's kind, claim or boilerplate."""
+
+    kind = serializers.ChoiceField(
+        choices=Sentence.Kind.choices,
+        help_text="claim, or boilerplate (ads, calls to subscribe, credits: not rated).",
+        error_messages={
+            "invalid_choice": f"{{input!r:.60}} is not a kind; choose "
+            f"{' or '.join(Sentence.Kind.values)}.",
+        },
+    )
+
+
+def sentence_edit_input(data: Any) -> dict[str, Any]:
+    """{"kind": ...} validated, or InvalidInput (any other field too)."""
+    _refuse_other_fields(data, ("kind",))
+    return validated(SentenceEditSerializer, data)
 
 
 # --- Imports ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.inputs import (  # noqa: F401 - input serializers, named here for the views
+    ArticleEditSerializer,
     ArticleInputSerializer,
     AssignmentInputSerializer,
     EvidenceSerializer,

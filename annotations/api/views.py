@@ -17,7 +17,14 @@ from annotations.api import serializers
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
 from annotations.errors import DomainError
 from annotations.filters import ArticleFilter, AssignmentFilter, SentenceFilter, stats_filters
-from annotations.permissions import Viewer, can_import_articles, viewer_for
+from annotations.models import Sentence
+from annotations.permissions import (
+    Viewer,
+    can_import_articles,
+    is_editor,
+    is_editor_remember,
+    viewer_for,
+)
 from annotations.replica import replica_reads
 from annotations.selectors.articles import (
     article_list_data,
@@ -33,7 +40,23 @@ class CanImportArticles(permissions.BasePermission):
     message = "You do not have permission to import articles (editors and admins may)."
 
     def has_permission(self, request: Request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or can_import_articles(request.user)
+        if request.method in permissions.SAFE_METHODS or view.action == "partial_update":
+            return True  # an edit is EditorsEdit's to allow
+        return can_import_articles(request.user)
+
+
+class EditorsEdit(permissions.BasePermission):
+    """PATCH (an article's metadata, a sentence's kind): editors and admins, before the
+    input is read, so that others learn nothing from its validation."""
+
+    message = "Only editors may edit articles and sentences."
+
+    def has_permission(self, request: Request, view) -> bool:
+        if request.method != "PATCH":
+            return True
+        allowed = is_editor(request.user)
+        is_editor_remember(request.user, allowed)  # the service asks again: no second query
+        return allowed
 
 
 class ViewerMixin:
@@ -57,7 +80,7 @@ class ViewerMixin:
 class ArticleViewSet(
     ViewerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    permission_classes = [permissions.IsAuthenticated, CanImportArticles]
+    permission_classes = [permissions.IsAuthenticated, CanImportArticles, EditorsEdit]
     pagination_class = IdCursorPagination
     filterset_class = ArticleFilter
     lookup_value_regex = ID_PATTERN
@@ -104,6 +127,25 @@ class ArticleViewSet(
         )
         article = selectors.article_detail(self.viewer).get(pk=result.article.pk)
         return Response(self.get_serializer(article).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.ArticleEditSerializer,
+        responses={
+            200: serializers.ArticleDetailSerializer,
+            400: OpenApiResponse(
+                description="A field is invalid, or may not change (body): {field: [message]}"
+            ),
+            403: OpenApiResponse(serializers.ErrorSerializer, description="Not an editor"),
+            404: OpenApiResponse(serializers.ErrorSerializer),
+        },
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Editors: change the title, source, url, published_at, language or tags (any of
+        them; those left out stay). The body never changes: fixing the text is a new import."""
+        changes = inputs.article_edit_input(request.data)
+        services.article_update(article=int(pk), editor=request.user, **changes)
+        # As GET /api/articles/{id}/ gives it (editors see every article).
+        return Response(selectors.article_detail_data(self.viewer, int(pk)))
 
 
 # An entity tag as RFC 9110 writes it: "3" or W/"3"; a bare 3 is accepted from lax clients.
@@ -170,6 +212,7 @@ IF_NONE_MATCH = OpenApiParameter(
 class SentenceViewSet(
     ViewerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    permission_classes = [permissions.IsAuthenticated, EditorsEdit]
     pagination_class = SentenceCursorPagination
     filterset_class = SentenceFilter
     serializer_class = serializers.SentenceDetailSerializer
@@ -185,6 +228,26 @@ class SentenceViewSet(
             if data is not None:
                 return Response(data)
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        # Written out: the schema's PATCH components make every field optional, and `kind` is
+        # required (inputs.SentenceEditSerializer).
+        request={
+            "application/json": {
+                "type": "object",
+                "properties": {"kind": {"type": "string", "enum": Sentence.Kind.values}},
+                "required": ["kind"],
+                "additionalProperties": False,
+            }
+        },
+        responses={200: serializers.SentenceDetailSerializer, **CONFLICT},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Editors: mark the sentence as a claim or as boilerplate (`kind`, nothing else)."""
+        data = inputs.sentence_edit_input(request.data)
+        services.sentence_kind_set(sentence=int(pk), kind=data["kind"], editor=request.user)
+        # As GET /api/sentences/{id}/ gives it (editors see every sentence).
+        return Response(selectors.sentence_detail_data(self.viewer, int(pk)))
 
     @extend_schema(
         methods=["GET"], responses={200: serializers.ReviewSerializer, 404: CONFLICT[404]}
