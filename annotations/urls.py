@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import public, views
+from annotations import desk, public, views
 from annotations.dashboard import downloads
 from annotations.dashboard import views as dashboard
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("claims/<int:pk>/", public.claim_detail, name="claim-detail"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.csv", downloads.dashboard_csv, name="dashboard-csv"),
+    path("import/", desk.import_page, name="import"),
+    path("export/", desk.export_page, name="export"),
 ]

@@ -27,7 +27,7 @@ BOTTOM = (
 WRITES = "annotations.services"
 READS = "annotations.selectors"
 API = "annotations.api"
-PAGES = ("annotations.views", "annotations.dashboard", "annotations.public")
+PAGES = ("annotations.views", "annotations.dashboard", "annotations.public", "annotations.desk")
 ADMIN = "annotations.admin"
 # Used by several layers: who may do what, input contracts, readers, filters, export records.
 SHARED = (

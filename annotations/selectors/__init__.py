@@ -13,6 +13,7 @@ from annotations.selectors.articles import (
     sentence_list,
     workspace,
 )
+from annotations.selectors.imports import import_job_list
 from annotations.selectors.progress import PROGRESS_COUNTS, PROGRESS_ORDERS, progress_page
 from annotations.selectors.scope import StatsFilters, filter_articles, filter_tags, stats_scope
 from annotations.selectors.stats import disputed_row, disputed_sentences, stats
@@ -30,6 +31,7 @@ __all__ = [
     "disputed_sentences",
     "filter_articles",
     "filter_tags",
+    "import_job_list",
     "label_list",
     "progress_page",
     "sentence_detail_data",
