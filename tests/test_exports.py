@@ -662,6 +662,10 @@ def test_openapi_schema_documents_the_export(editor_client):
         "label",
         "status",
         "updated_since",
+        "source",
+        "tag",
+        "published_after",
+        "published_before",
     }
     assert set(operation["responses"]) == {"200", "400", "401", "403"}
     assert set(operation["responses"]["200"]["content"]) == {
@@ -846,3 +850,49 @@ def test_every_format_is_byte_for_byte_as_pinned(editor_client, pinned, format, 
     if os.environ.get("FACTCHECK_PIN_EXPORTS") == "1":  # after a deliberate format change
         pinned_file.write_bytes(body)
     assert body == pinned_file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("source=Courier", {"Bridge"}),
+        ("tag=Transport", {"Bridge", "Ferry"}),  # tags are lower case
+        ("published_after=2026-03-02", {"Ferry", "Tolls"}),
+        ("published_before=2026-03-02", {"Bridge"}),
+        ("published_after=2026-03-02&published_before=2026-03-03T00:00:00Z", {"Ferry"}),
+        ("source=Courier&tag=health", set()),
+    ],
+)
+def test_exports_filter_by_source_tag_and_publication_dates(editor_client, query, titles):
+    for title, source, day, tags in [
+        ("Bridge", "Courier", 1, ["transport"]),
+        ("Ferry", "Gazette", 2, ["transport"]),
+        ("Tolls", "Gazette", 3, ["money"]),
+    ]:
+        article_create(
+            title=title,
+            body=f"{title} news is here.",
+            source=source,
+            published_at=f"2026-03-0{day}T09:00:00Z",
+            tags=tags,
+        )
+
+    response = editor_client.get(f"/api/export/?format=jsonl&{query}")
+
+    assert response.status_code == 200
+    assert {record["article"]["title"] for record in jsonl(response)} == titles
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("published_after=2026-02-30", "published_after"),
+        ("published_before=0001-01-01T00:00:00%2B14:00", "published_before"),
+        ("source=a%00b", "source"),
+    ],
+)
+def test_bad_export_filters_answer_400(editor_client, query, field):
+    response = editor_client.get(f"/api/export/?format=jsonl&{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]

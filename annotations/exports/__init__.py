@@ -33,6 +33,7 @@ from datetime import datetime, time
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
+from annotations import fields
 from annotations.exports.claimreview import (
     claimreview_chunks,
     claimreview_for_verdict,
@@ -104,6 +105,25 @@ class ExportQuery(serializers.Serializer):
         allow_blank=True,
         help_text="Only sentences updated at or after this ISO 8601 date-time.",
     )
+    source = fields.TextField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Only articles from this source.",
+    )
+    tag = fields.TextField(
+        required=False, allow_blank=True, max_length=100, help_text="Only articles with this tag."
+    )
+    published_after = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only articles published at or after this ISO 8601 date-time (or day).",
+    )
+    published_before = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only articles published before this ISO 8601 date-time (or day).",
+    )
 
     def validate_article(self, value: str) -> int | None:
         if not value:
@@ -132,22 +152,19 @@ class ExportQuery(serializers.Serializer):
         return value
 
     def validate_updated_since(self, value: str) -> datetime | None:
-        if not value:
-            return None
-        try:
-            parsed = parse_datetime(value.strip())
-            if parsed is None and (day := parse_date(value.strip())):
-                parsed = datetime.combine(day, time())
-        except ValueError:  # well formed but impossible, e.g. 2026-02-30
-            parsed = None
-        if parsed is None:
-            raise serializers.ValidationError(
-                f"'{value}' is not an ISO 8601 date-time; use e.g. 2026-03-01T09:30:00Z."
-            )
-        try:
-            return datetime_in_range(parsed)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from None
+        return _moment(value)
+
+    def validate_published_after(self, value: str) -> datetime | None:
+        return _moment(value)
+
+    def validate_published_before(self, value: str) -> datetime | None:
+        return _moment(value)
+
+    def validate_tag(self, value: str) -> str | None:
+        return value.strip().lower() or None  # tags are stored in lower case
+
+    def validate_source(self, value: str) -> str | None:
+        return value.strip() or None
 
     def params(self) -> ExportParams:
         data = self.validated_data
@@ -156,7 +173,31 @@ class ExportQuery(serializers.Serializer):
             label=data.get("label"),
             status=data.get("status") or None,
             updated_since=data.get("updated_since"),
+            source=data.get("source"),
+            tag=data.get("tag"),
+            published_after=data.get("published_after"),
+            published_before=data.get("published_before"),
         )
+
+
+def _moment(value: str) -> datetime | None:
+    """An ISO 8601 date-time (or a day, from its midnight), in the years 1..9999 in UTC."""
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value.strip())
+        if parsed is None and (day := parse_date(value.strip())):
+            parsed = datetime.combine(day, time())
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        parsed = None
+    if parsed is None:
+        raise serializers.ValidationError(
+            f"'{value}' is not an ISO 8601 date-time; use e.g. 2026-03-01T09:30:00Z."
+        )
+    try:
+        return datetime_in_range(parsed)
+    except ValueError as exc:
+        raise serializers.ValidationError(str(exc)) from None
 
 
 def export_stream(

@@ -39,6 +39,10 @@ class ExportParams:
     label: str | None = None
     status: str | None = None
     updated_since: datetime | None = None
+    source: str | None = None
+    tag: str | None = None
+    published_after: datetime | None = None
+    published_before: datetime | None = None
 
 
 class SentenceRow(NamedTuple):
@@ -154,6 +158,17 @@ def sentences_for_export(
         sentences = sentences.filter(status=params.status)
     if params.updated_since:
         sentences = sentences.filter(updated_at__gte=params.updated_since)
+    if params.source:
+        sentences = sentences.filter(article__source=params.source)
+    if params.tag:
+        tagged = Article.tags.through.objects.filter(
+            article_id=OuterRef("article_id"), tag__name=params.tag
+        )
+        sentences = sentences.filter(Exists(tagged))
+    if params.published_after:
+        sentences = sentences.filter(article__published_at__gte=params.published_after)
+    if params.published_before:
+        sentences = sentences.filter(article__published_at__lt=params.published_before)
     if params.label:
         reviewed = Review.objects.filter(sentence=OuterRef("pk"), label__slug=params.label)
         decided = Verdict.objects.filter(sentence=OuterRef("pk"), label__slug=params.label)

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--article", help="Only this article (id).")
         parser.add_argument("--label", help="Only sentences with a review or verdict so labelled.")
         parser.add_argument("--status", help="pending, in_review, disputed or final.")
+        parser.add_argument("--source", help="Only articles from this source.")
+        parser.add_argument("--tag", help="Only articles with this tag.")
+        parser.add_argument(
+            "--published-after", help="Only articles published at or after this date-time."
+        )
+        parser.add_argument("--published-before", help="Only articles published before this.")
         parser.add_argument(
             "--updated-since", help="Only sentences updated at or after this ISO 8601 date-time."
         )
@@ -40,7 +46,10 @@ class Command(BaseCommand):
         query = exports.ExportQuery(
             data={
                 name: options[name]
-                for name in ("format", "article", "label", "status", "updated_since")
+                for name in (
+                    *("format", "article", "label", "status", "updated_since"),
+                    *("source", "tag", "published_after", "published_before"),
+                )
                 if options[name] is not None
             }
         )
