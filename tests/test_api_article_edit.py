@@ -452,8 +452,9 @@ def test_article_and_sentence_edits_are_not_restored_from_history(editor_client,
         ]
     }
     assert Sentence.objects.get(pk=sentence.pk).kind == "boilerplate"
-    # The sentence's history (of its reviews and verdict) does not list edits.
-    assert editor_client.get(f"/api/sentences/{sentence.pk}/history/").json() == []
+    # The sentence's history lists its kind change, not the article's edit.
+    listed = editor_client.get(f"/api/sentences/{sentence.pk}/history/").json()
+    assert [entry["id"] for entry in listed] == [kind_entry.pk]
 
 
 # --- Query budget ----------------------------------------------------------------------------
@@ -565,3 +566,16 @@ def test_a_staff_member_who_is_not_an_editor_cannot_edit_through_the_admin(clien
     assert response.status_code == 403
     assert metadata(article) == before
     assert not History.objects.exists()
+
+
+def test_a_kind_change_shows_in_the_sentences_history(editor_client, reviewer_client, article):
+    sentence = article.sentences.order_by("index").first()
+    editor_client.patch(f"/api/sentences/{sentence.pk}/", {"kind": "boilerplate"}, format="json")
+
+    for client in (editor_client, reviewer_client):
+        entries = client.get(f"/api/sentences/{sentence.pk}/history/").json()
+        assert [(e["entity"], e["action"]) for e in entries] == [("sentence", "update")]
+        assert (entries[0]["before"]["kind"], entries[0]["after"]["kind"]) == (
+            "claim",
+            "boilerplate",
+        )

@@ -249,7 +249,7 @@ def sentence_list(viewer: Viewer) -> QuerySet[Sentence]:
 
 
 def sentence_history(sentence: Sentence, viewer: Viewer) -> QuerySet[History]:
-    """A sentence's history, oldest first.
+    """A sentence's history (its reviews, verdict and kind), oldest first.
 
     Blind review hides others' reviews until the viewer has reviewed the sentence, and the
     verdict's entries while its label would be hidden (Viewer.sees_verdict). `sentence` comes
@@ -262,6 +262,7 @@ def sentence_history(sentence: Sentence, viewer: Viewer) -> QuerySet[History]:
         shown &= Q(actor=viewer.user.pk)
     if viewer.sees_verdict(getattr(sentence, "verdict", None), reviewed=reviewed):
         shown |= Q(entity=History.Entity.VERDICT)
+    shown |= Q(entity=History.Entity.SENTENCE)  # its kind changed: anyone may know
     return entries.filter(shown).order_by("created_at", "id")
 
 
