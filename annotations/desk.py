@@ -52,6 +52,22 @@ class ExportForm(forms.Form):
         choices=[("", "any status"), *Sentence.Status.choices],
         label="Sentence status",
     )
+    source = forms.CharField(
+        required=False, max_length=200, label="Source", help_text="Exactly as the article gives it."
+    )
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    published_after = forms.DateField(
+        required=False,
+        label="Published on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Articles published from the start of this day.",
+    )
+    published_before = forms.DateField(
+        required=False,
+        label="Published before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Articles published before the start of this day.",
+    )
     updated_since = forms.DateField(
         required=False,
         label="Updated since",
