@@ -1,6 +1,6 @@
 // The annotation workspace: keyboard navigation, labels, notes and evidence saved through the
-// JSON API without reloading; editors also set, publish and take down verdicts. Plain
-// JavaScript, no build step. Article text is only ever inserted with textContent, never as HTML.
+// JSON API without reloading; editors also set, publish and take down verdicts, fix an
+// article's details and a sentence's kind. Plain JavaScript, no build step. Article text is only ever inserted with textContent, never as HTML.
 "use strict";
 
 (function () {
@@ -97,11 +97,29 @@
   }
 
   function move(step) {
+    // From the current sentence's place in the text, even when it is not navigable itself
+    // (boilerplate just marked, or clicked while hidden from navigation).
     const list = navigable();
     if (!list.length) return;
-    const at = list.findIndex((s) => Number(s.dataset.id) === state.current);
-    const next = at === -1 ? (step > 0 ? 0 : list.length - 1) : at + step;
-    if (next >= 0 && next < list.length) select(Number(list[next].dataset.id));
+    const here = state.current === null ? null : $("s" + state.current);
+    let next;
+    if (!here) next = step > 0 ? list[0] : list[list.length - 1];
+    else {
+      const at = Number(here.dataset.position);
+      if (step > 0) next = list.find((s) => Number(s.dataset.position) > at);
+      else next = list.filter((s) => Number(s.dataset.position) < at).pop();
+    }
+    if (next) select(Number(next.dataset.id));
+  }
+
+  function nextDisputed() {
+    // d (editors): the next sentence the reviewers disagree on, from here, wrapping around.
+    const list = spans.filter((s) => sentence(s.dataset.id).status === "disputed");
+    const at = state.current === null ? 0 : Number($("s" + state.current).dataset.position);
+    const next = list.find((s) => Number(s.dataset.position) > at) || list[0];
+    if (!next) return setSaveState("No disputed sentence in this article.");
+    if (Number(next.dataset.id) === state.current) return setSaveState("No other disputed sentence.");
+    select(Number(next.dataset.id));
   }
 
   function nextUnrated() {
@@ -134,13 +152,16 @@
   }
 
   function paintProgress() {
+    // A reviewer's own ratings; an editor's work is the verdicts.
     const claims = Object.values(data.sentences).filter((s) => s.kind === "claim");
-    const rated = claims.filter((s) => s.mine).length;
+    const done = claims.filter((s) => (data.isEditor ? s.verdict : s.mine)).length;
     const bar = $("progress");
-    bar.setAttribute("aria-valuenow", String(rated));
+    bar.setAttribute("aria-valuenow", String(done));
     bar.setAttribute("aria-valuemax", String(claims.length));
-    bar.querySelector("span").style.width = (claims.length ? (100 * rated) / claims.length : 0) + "%";
-    $("progress-text").textContent = rated + " / " + claims.length + " rated by you";
+    bar.querySelector("span").style.width = (claims.length ? (100 * done) / claims.length : 0) + "%";
+    $("progress-text").textContent =
+      done + " / " + claims.length + (data.isEditor ? " verdicts set" : " rated by you");
+    $("claim-count").textContent = claims.length + " claims";
   }
 
   function setSaveState(text, kind) {
@@ -296,12 +317,43 @@
     return out;
   }
 
+  function majority(s) {
+    // The label most reviewers gave, on the current scale (a tie: the first of them on the
+    // scale), with its count and the number of reviews; null without reviews.
+    const counts = new Map();
+    let total = 0;
+    for (const review of s.reviews) {
+      if (!labelBySlug[review.label]) continue; // a retired label cannot be chosen
+      counts.set(review.label, (counts.get(review.label) || 0) + 1);
+      total += 1;
+    }
+    let best = null;
+    for (const label of labels) {
+      const count = counts.get(label.slug) || 0;
+      if (count && (!best || count > best.count)) best = { slug: label.slug, count };
+    }
+    if (!best) return null;
+    const tied = labels.filter((l) => l.slug !== best.slug && counts.get(l.slug) === best.count).length > 0;
+    return Object.assign(best, { total, tied });
+  }
+
+  function majorityHint(s, most) {
+    if (s.verdict) return "";
+    if (!most) return "No reviews yet.";
+    const counted = " (" + most.count + " of " + most.total + " review" + (most.total === 1 ? "" : "s") + ")";
+    if (most.tied) return "Starts at " + labelName(most.slug) + ": the reviewers are split" + counted + ".";
+    return "Starts at the reviewers' majority, " + labelName(most.slug) + counted + ".";
+  }
+
   function fillVerdictForm(s, force) {
     const form = $("verdict-form");
     const version = s.verdict ? s.verdict.version : null;
     const same = verdictForm.id === s.id && verdictForm.version === version;
     if (force || !same) {
-      form.elements.label.value = s.verdict ? s.verdict.label : (s.mine && s.mine.label) || labels[0].slug;
+      // The stored verdict, else what most reviewers said: the editor's usual starting point.
+      const most = majority(s);
+      form.elements.label.value = s.verdict ? s.verdict.label : most ? most.slug : labels[0].slug;
+      $("verdict-label-hint").textContent = majorityHint(s, most);
       form.elements.rationale.value = s.verdict ? s.verdict.rationale : "";
       form.elements.published.checked = Boolean(s.verdict && s.verdict.published);
       form.elements.correction.value = "";
@@ -467,6 +519,14 @@
     putVerdict(id, choice);
   }
 
+  function verdictKey(label) {
+    // Shift + a label's key (editors): the verdict takes that label, with the rationale, the
+    // sources and the Publish box as the form has them (unticked: a draft).
+    const form = $("verdict-form");
+    form.elements.label.value = label.slug;
+    submitVerdict(state.current, verdictChoice());
+  }
+
   function publishKey() {
     // p: publish what the form shows (a draft, or a verdict not set yet); a published one is
     // taken down after asking.
@@ -585,6 +645,7 @@
     s.verdict = fresh.verdict;
     s.mine = fresh.reviews.find((r) => r.reviewer === data.me) || null;
     paintSentence(id);
+    paintProgress();
   }
 
   function renderPanelLabels() {
@@ -764,6 +825,7 @@
       return;
     }
     s.verdict = result.payload;
+    paintProgress();
     await refreshSentence(id);
     if (state.current !== id) return;
     renderPanel();
@@ -785,6 +847,7 @@
     const s = sentence(id);
     s.verdict = theirs || null;
     paintSentence(id);
+    paintProgress();
     if (state.current !== id) return;
     renderVerdict(s);
     let text;
@@ -834,6 +897,185 @@
     window.location.reload();
   }
 
+  // ---- a sentence's kind, an article's details (editors) -------------------------------------
+  async function toggleKind() {
+    // b: a claim becomes boilerplate (not rated, skipped by j/k) or back; PATCH answers the
+    // sentence with its status, reviews and verdict.
+    const id = state.current;
+    const s = sentence(id);
+    const kind = s.kind === "claim" ? "boilerplate" : "claim";
+    showError("");
+    setSaveState(kind === "claim" ? "Marking as a claim…" : "Marking as boilerplate…", "saving");
+    let result;
+    try {
+      result = await api("PATCH", "/api/sentences/" + id + "/", { kind });
+    } catch (e) {
+      setSaveState("Kind not changed: the network failed.", "unsaved");
+      return;
+    }
+    if (!result.ok) {
+      if (state.current !== id) return;
+      setSaveState("Kind not changed.", "unsaved");
+      return showError(messageOf(result.payload));
+    }
+    const fresh = result.payload;
+    Object.assign(s, { kind: fresh.kind, status: fresh.status, reviews: fresh.reviews, verdict: fresh.verdict });
+    s.mine = fresh.reviews.find((r) => r.reviewer === data.me) || null;
+    const span = $("s" + id);
+    span.classList.remove("kind-claim", "kind-boilerplate");
+    span.classList.add("kind-" + s.kind);
+    paintSentence(id);
+    paintProgress();
+    if (state.current !== id) return;
+    renderPanel();
+    setSaveState(s.kind === "claim" ? "Marked as a claim." : "Marked as boilerplate.", "saved");
+  }
+
+  const ARTICLE_FIELDS = ["title", "source", "url", "published_at", "language", "tags"];
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const titleSuffix = document.title.slice(document.title.lastIndexOf(" · "));
+  let articleSaved = null; // the details as stored: only what differs is sent
+
+  function articleFormValues() {
+    // The form as PATCH /api/articles/{id}/ takes it.
+    const f = $("article-form").elements;
+    return {
+      title: f.title.value,
+      source: f.source.value,
+      url: f.url.value.trim(),
+      published_at: f.published_at.value || null, // a day: the API reads it as its midnight
+      language: f.language.value.trim(),
+      tags: f.tags.value.split(",").map((t) => t.trim()).filter(Boolean),
+    };
+  }
+
+  function articleDetailsOf(article) {
+    // An API answer in the form's terms; published_at is in the server's time zone, as the
+    // page shows it, so its day is its first ten characters.
+    return {
+      title: article.title,
+      source: article.source,
+      url: article.url,
+      published_at: article.published_at ? article.published_at.slice(0, 10) : null,
+      language: article.language,
+      tags: article.tags,
+    };
+  }
+
+  function fillArticleForm(details) {
+    const f = $("article-form").elements;
+    for (const name of ARTICLE_FIELDS) {
+      const value = details[name];
+      f[name].value = name === "tags" ? value.join(", ") : value || "";
+    }
+  }
+
+  function articleFieldError(name, text) {
+    const node = $("article-" + name + "-error");
+    node.textContent = text || "";
+    node.hidden = !text;
+    const input = $("article-form").elements[name];
+    if (text) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  function clearArticleErrors() {
+    for (const name of ARTICLE_FIELDS) articleFieldError(name, null);
+    $("article-form-error").hidden = true;
+  }
+
+  function openArticleForm() {
+    $("article-form").hidden = false;
+    $("article-edit").setAttribute("aria-expanded", "true");
+    $("article-save").textContent = "";
+    $("article-form").elements.title.focus();
+  }
+
+  function closeArticleForm() {
+    // What was not saved goes: the form shows the stored details again next time.
+    fillArticleForm(articleSaved);
+    clearArticleErrors();
+    $("article-form").hidden = true;
+    $("article-edit").setAttribute("aria-expanded", "false");
+    $("article-edit").focus();
+  }
+
+  function dayText(day) {
+    // As the template's date:"j M Y" writes it.
+    const [year, month, date] = day.split("-").map(Number);
+    return date + " " + MONTHS[month - 1] + " " + year;
+  }
+
+  function paintArticleHead(details) {
+    $("article-title").textContent = details.title;
+    document.title = details.title + titleSuffix;
+    $("article-source").textContent = details.source || "Unknown source";
+    $("article-published").textContent = details.published_at ? " · " + dayText(details.published_at) : "";
+    const link = $("article-link");
+    link.replaceChildren();
+    if (details.url) link.append(" · ", el("a", { href: details.url, rel: "noopener noreferrer nofollow", text: "original" }));
+    const tags = $("article-tags");
+    tags.replaceChildren();
+    for (const tag of details.tags) tags.append(" ", el("span", { class: "tag", text: tag }));
+  }
+
+  async function saveArticle(event) {
+    event.preventDefault();
+    clearArticleErrors();
+    const form = $("article-form");
+    const status = $("article-save");
+    if (form.elements.published_at.validity.badInput) {
+      articleFieldError("published_at", "Give the whole date (day, month and year), or none.");
+      form.elements.published_at.focus();
+      return;
+    }
+    const values = articleFormValues();
+    const changes = {};
+    for (const name of ARTICLE_FIELDS) {
+      if (JSON.stringify(values[name]) !== JSON.stringify(articleSaved[name])) changes[name] = values[name];
+    }
+    if (!Object.keys(changes).length) {
+      status.textContent = "Nothing to save: the details are as stored.";
+      status.className = "save-state";
+      return;
+    }
+    status.textContent = "Saving…";
+    status.className = "save-state saving";
+    let result;
+    try {
+      result = await api("PATCH", "/api/articles/" + data.article + "/", changes);
+    } catch (e) {
+      status.textContent = "Not saved: the network failed. Your changes are still in the form.";
+      status.className = "save-state unsaved";
+      return;
+    }
+    if (!result.ok) {
+      status.textContent = "Not saved: see the messages in the form.";
+      status.className = "save-state unsaved";
+      // Each message beside its field; anything else above the buttons. The input stays.
+      const rest = {};
+      let first = null;
+      for (const [name, messages] of Object.entries(result.status === 400 ? result.payload || {} : {})) {
+        if (ARTICLE_FIELDS.includes(name)) {
+          articleFieldError(name, [].concat(messages).join(" "));
+          first = first || name;
+        } else rest[name] = messages;
+      }
+      if (result.status !== 400) rest.detail = messageOf(result.payload);
+      if (Object.keys(rest).length) {
+        $("article-form-error").textContent = rest.detail && Object.keys(rest).length === 1 ? rest.detail : messageOf(rest);
+        $("article-form-error").hidden = false;
+      }
+      if (first) form.elements[first].focus();
+      return;
+    }
+    articleSaved = articleDetailsOf(result.payload);
+    paintArticleHead(articleSaved);
+    closeArticleForm();
+    status.textContent = "Details saved.";
+    status.className = "save-state saved";
+  }
+
   // ---- events -------------------------------------------------------------------------------
   function onKey(event) {
     const help = $("help");
@@ -848,6 +1090,10 @@
       if (event.key === "Escape") {
         event.preventDefault();
         if (event.target.closest("#evidence-form")) closeEvidence();
+        if (event.target.closest("#article-form")) {
+          closeArticleForm();
+          return;
+        }
         if (event.target.closest("#verdict-source-new")) {
           closeSourceForm();
           $("verdict-source-add").focus();
@@ -865,6 +1111,16 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    // Shift + a label's key, by its place on the keyboard: Shift+1 types "!" (or "1" where the
+    // digits are shifted); a plain number stays the editor's own review.
+    if (data.isEditor && event.shiftKey && /^Digit[1-9]$/.test(event.code)) {
+      const label = labelByKey[event.code.slice(5)];
+      if (!label) return;
+      event.preventDefault();
+      if (state.current === null) move(+1);
+      else verdictKey(label);
+      return;
+    }
     const key = event.key;
     if (key === "j" || key === "ArrowDown" || key === "ArrowRight") move(+1);
     else if (key === "k" || key === "ArrowUp" || key === "ArrowLeft") move(-1);
@@ -875,6 +1131,8 @@
     else if (key === "n") $("note").focus();
     else if (key === "e") openEvidence(null);
     else if (key === "p" && data.isEditor && state.current !== null) publishKey();
+    else if (key === "d" && data.isEditor) nextDisputed();
+    else if (key === "b" && data.isEditor && state.current !== null) toggleKind();
     else return;
     event.preventDefault();
   }
@@ -945,6 +1203,15 @@
     root.classList.toggle("show-boilerplate", state.showBoilerplate);
   });
   $("help-button").addEventListener("click", openHelp);
+  if (data.isEditor) {
+    articleSaved = articleFormValues(); // as the server rendered them
+    $("article-edit").addEventListener("click", () => {
+      if ($("article-form").hidden) openArticleForm();
+      else closeArticleForm();
+    });
+    $("article-cancel").addEventListener("click", closeArticleForm);
+    $("article-form").addEventListener("submit", saveArticle);
+  }
   $("help-close").addEventListener("click", closeHelp);
   window.addEventListener("beforeunload", (event) => {
     const note = $("note");
