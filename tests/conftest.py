@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -182,3 +183,28 @@ def worked(settings, editor, reviewer, reviewer2):
     services.review_save(sentence=s1, reviewer=reviewer, label="accurate")
     services.review_save(sentence=s1, reviewer=reviewer2, label="accurate")
     return article
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Tasks go to the broker at `url` (not run eagerly) while inside; the connection pools
+    made for another broker are dropped on the way in and out."""
+    from annotations.tasks import import_job_run
+
+    app = import_job_run.app
+    before = app.conf.task_always_eager, app.conf.broker_url
+
+    def fresh_pools() -> None:
+        for holder in (app, app.amqp):
+            pool = holder.__dict__.get("_pool") if holder is app else holder._producer_pool
+            if pool is not None:
+                pool.force_close_all()
+        app._pool, app.amqp._producer_pool = None, None
+
+    fresh_pools()
+    app.conf.task_always_eager, app.conf.broker_url = False, url
+    try:
+        yield app
+    finally:
+        fresh_pools()
+        app.conf.task_always_eager, app.conf.broker_url = before

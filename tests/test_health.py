@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, connection
 
-from annotations import tasks
+from tests.conftest import celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +68,8 @@ def test_readyz_checks_the_broker_when_there_is_one(client, broker, status, stat
             redis.Redis.from_url(broker, socket_connect_timeout=1).ping()
         except redis.RedisError:
             pytest.skip("no Redis on 127.0.0.1:6379")
-    conf = tasks.import_job_run.app.conf
-    before = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, broker
-    try:
+    with celery_broker(broker):
         response = client.get("/readyz/")
-    finally:
-        conf.task_always_eager, conf.broker_url = before
-        tasks.import_job_run.app.pool.force_close_all()
 
     assert response.status_code == status
     assert response.json()["broker"] == state

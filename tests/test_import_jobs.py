@@ -12,9 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from annotations import services, tasks
+from annotations import services
 from annotations.models import Article, ImportJob
 from annotations.services import import_jobs
+from tests.conftest import celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -214,14 +215,8 @@ def test_the_list_shows_jobs_newest_first_in_bounded_queries(
 
 @pytest.mark.django_db(transaction=True)  # queued once committed: no test transaction around
 def test_an_unreachable_queue_answers_503_and_keeps_the_job(seeded_transactional_db, editor_client):
-    conf = tasks.import_job_run.app.conf
-    before = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing there
-    try:
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens there
         response = post(editor_client, text="Fares rose.")
-    finally:
-        conf.task_always_eager, conf.broker_url = before
-        tasks.import_job_run.app.pool.force_close_all()
 
     assert response.status_code == 503
     job = ImportJob.objects.get()

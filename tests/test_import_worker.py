@@ -18,8 +18,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from annotations import tasks
 from annotations.models import Article, ImportJob
+from tests.conftest import celery_broker
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKER = os.environ.get("FACTCHECK_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
@@ -70,14 +70,10 @@ def worker(tmp_path):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    conf = tasks.import_job_run.app.conf
-    before = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, BROKER
     try:
-        yield process, log
+        with celery_broker(BROKER):
+            yield process, log
     finally:
-        conf.task_always_eager, conf.broker_url = before
-        tasks.import_job_run.app.pool.force_close_all()
         process.terminate()
         try:
             process.wait(timeout=20)

@@ -181,9 +181,9 @@ def queue_page(viewer: Viewer, number: Any) -> Page:
         page = Paginator(range(count), QUEUE_PAGE_SIZE).get_page(1)
     else:
         page = Paginator(range(query.count(pk)), QUEUE_PAGE_SIZE).get_page(number)
-        rows = query.rows(
-            pk, tail=" LIMIT %s OFFSET %s", tail_params=(QUEUE_PAGE_SIZE, page.start_index() - 1)
-        )
+        # An empty queue's only page starts at 0, not 1 (PostgreSQL refuses OFFSET -1).
+        offset = max(page.start_index() - 1, 0)
+        rows = query.rows(pk, tail=" LIMIT %s OFFSET %s", tail_params=(QUEUE_PAGE_SIZE, offset))
     names = tag_names([row[0] for row in rows])
     articles = []
     for row in rows:
