@@ -23,7 +23,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if set(request.GET) <= {"page"}:
         # No filter asked (the usual visit): the queue from plain rows; the filter set only
         # shows its empty form.
-        filters, valid = QueueFilter(request.GET, request=request, viewer=viewer), True
+        filters, valid = QueueFilter.unfiltered(request, viewer), True
         page = queue_page(viewer, request.GET.get("page"))
     else:
         queue = selectors.article_queue(viewer)
