@@ -77,6 +77,30 @@ def fill(articles: int) -> tuple[list[int], list[int], dict[str, str]]:
     return ids, claims, tokens
 
 
+def cpu_times(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL's processes, this
+    process (the clients) and the whole machine (everything, other work included)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    server = psutil.Process(server_pid)
+    machine = psutil.cpu_times()
+    return {
+        "gunicorn": used(server) + sum(used(p) for p in server.children(recursive=True)),
+        "postgres": sum(
+            used(p) for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
+        ),
+        "clients": used(psutil.Process()),
+        "all": machine.user + machine.system + getattr(machine, "nice", 0.0),
+    }
+
+
 def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -231,6 +255,7 @@ def main() -> None:
         warm = Client(port, tokens[REVIEWERS[0]], articles, claims, reviewed, threading.Event(), 99)
         for kind, _ in MIX[:3]:
             warm.one(kind)
+        cpu_before = cpu_times(server.pid)
         began = time.perf_counter()
         for client in clients:
             client.start()
@@ -239,6 +264,7 @@ def main() -> None:
         for client in clients:
             client.join(timeout=60)
         elapsed = time.perf_counter() - began
+        cpu_after = cpu_times(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -264,6 +290,16 @@ def main() -> None:
         f"{percentile(everything, 0.95):7.1f}ms {percentile(everything, 0.99):7.1f}ms"
     )
     print(f"errors:     {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
+    # Where the CPU went, per request: the bound on two cores is 2,000 ms over the sum.
+    spent = {part: cpu_after[part] - cpu_before.get(part, 0.0) for part in cpu_after}
+    ours = spent["gunicorn"] + spent["postgres"] + spent["clients"]
+    print(
+        "cpu per request: "
+        + ", ".join(f"{part} {spent[part] * 1000 / total:.2f} ms" for part in spent)
+        + f"; busy {spent['all'] / elapsed:.2f} of {os.cpu_count()} cores; "
+        f"bound {os.cpu_count() * 1000 / (ours * 1000 / total):,.0f} requests/s "
+        "if gunicorn, PostgreSQL and the clients had the cores to themselves"
+    )
 
     # No lost update: each review's version is the number of saves accepted for it.
     accepted: Counter[tuple[str, int]] = Counter()

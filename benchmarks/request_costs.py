@@ -213,7 +213,10 @@ def main() -> None:
             request()
         profiler.disable()
         order = os.environ.get("PROFILE_SORT", "cumulative")
-        pstats.Stats(profiler).sort_stats(order).print_stats(60)
+        stats = pstats.Stats(profiler).sort_stats(order)
+        stats.print_stats(60)
+        if os.environ.get("PROFILE_CALLERS"):  # who calls these functions, e.g. deepcopy
+            stats.print_callers(os.environ["PROFILE_CALLERS"])
         return
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.runs} runs")
