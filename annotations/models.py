@@ -588,3 +588,25 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Preferences(models.Model):
+    """A user's workspace settings, kept on the server so they follow the user between browsers.
+
+    One row per user, created the first time a setting is changed; without it, every default.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="factcheck_preferences",
+    )
+    # After a label is saved, the workspace moves to the next claim the user has not rated.
+    auto_advance = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of user #{self.user_id}"

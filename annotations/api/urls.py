@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import export_views, import_views, views
+from annotations.api import export_views, import_views, preferences, views
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", export_views.ExportView.as_view(), name="export"),
+    path("preferences/", preferences.PreferencesView.as_view(), name="preferences"),
     # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): 401 for the schema,
     # the sign-in page for the docs. The split view serves Swagger UI's start-up script as a
     # file (?script), which the Content-Security-Policy allows; the plain view inlines it.
