@@ -199,7 +199,7 @@ def test_b_marks_a_sentence_as_boilerplate_and_back_and_it_persists(page, articl
     span = page.locator(f"#s{taxes.pk}")
     expect(span).to_have_class(re.compile(r"\bkind-boilerplate\b"))
     expect(page.locator(f"#s{taxes.pk}-state")).to_have_text(", boilerplate")
-    expect(page.locator("#panel-position")).to_have_text("Sentence 1 of 6 (boilerplate)")
+    expect(page.locator("#panel-position")).to_have_text("Boilerplate, not among the 4 claims")
     expect(page.locator("#progress-text")).to_have_text("0 / 4 verdicts set")
     expect(page.locator("#claim-count")).to_have_text("4 claims")
     assert Sentence.objects.get(pk=taxes.pk).kind == "boilerplate"

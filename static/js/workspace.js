@@ -1,6 +1,8 @@
 // The annotation workspace: keyboard navigation, labels, notes and evidence saved through the
 // JSON API without reloading; editors also set, publish and take down verdicts, fix an
 // article's details and a sentence's kind. Plain JavaScript, no build step. Article text is only ever inserted with textContent, never as HTML.
+// Nothing typed is lost: a note, evidence and a label waiting for evidence stay as a draft of
+// their sentence (in this tab's sessionStorage too) until saved or discarded on purpose.
 "use strict";
 
 (function () {
@@ -16,10 +18,61 @@
   const spans = Array.from(root.querySelectorAll(".ws-text .s"));
   const state = {
     current: null, // sentence id
-    pendingLabel: null, // a label chosen that needs evidence first
     showBoilerplate: false,
     saving: false,
   };
+  const prefs = { autoAdvance: false }; // GET/PUT /api/preferences/, per user
+  // Labels for which new evidence most likely refutes the sentence.
+  const REFUTING = new Set(["false", "misleading"]);
+
+  // ---- drafts: per sentence, {label, note, evidence: {url, title, quote, stance, index}} -------
+  const DRAFTS_KEY = "factcheck-drafts:" + data.article + ":" + data.me;
+  const drafts = loadDrafts();
+
+  function loadDrafts() {
+    try {
+      const stored = JSON.parse(window.sessionStorage.getItem(DRAFTS_KEY) || "{}");
+      for (const id of Object.keys(stored)) if (!data.sentences[id]) delete stored[id];
+      return stored;
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function storeDrafts() {
+    try {
+      window.sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+    } catch (e) {
+      // Storage full or refused: the drafts stay in this page, and leaving it still warns.
+    }
+  }
+
+  function draftOf(id) {
+    return drafts[id] || {};
+  }
+
+  function draftSet(id, part, value) {
+    const draft = drafts[id] || {};
+    if (value === null || value === undefined) delete draft[part];
+    else draft[part] = value;
+    if (Object.keys(draft).length) drafts[id] = draft;
+    else delete drafts[id];
+    storeDrafts();
+    if (id === state.current) renderDraftNote();
+    const span = document.getElementById("s" + id);
+    if (span) {
+      span.classList.toggle("has-draft", Boolean(drafts[id]));
+      paintSentence(id);
+    }
+  }
+
+  function pendingLabel() {
+    return state.current === null ? null : draftOf(state.current).label || null;
+  }
+
+  function hasDrafts() {
+    return Object.keys(drafts).length > 0;
+  }
 
   // ---- helpers --------------------------------------------------------------------------
   function el(tag, attrs, ...children) {
@@ -85,8 +138,10 @@
       old.setAttribute("tabindex", "-1");
       old.removeAttribute("aria-current");
     }
+    if (state.current !== id) hideEvidenceForm();
     state.current = id;
-    state.pendingLabel = null;
+    root.classList.add("has-current");
+    root.classList.remove("sheet-closed");
     span.classList.add("current");
     span.setAttribute("tabindex", "0");
     span.setAttribute("aria-current", "true");
@@ -122,14 +177,14 @@
     select(Number(next.dataset.id));
   }
 
-  function nextUnrated() {
+  function nextUnrated(quiet) {
     const list = spans.filter((s) => s.classList.contains("kind-claim"));
     const at = list.findIndex((s) => Number(s.dataset.id) === state.current);
     for (let i = 1; i <= list.length; i++) {
       const span = list[(at + i) % list.length];
       if (!sentence(span.dataset.id).mine) return select(Number(span.dataset.id));
     }
-    setSaveState("Every claim has your rating.");
+    if (!quiet) setSaveState("Every claim has your rating.");
   }
 
   // ---- rendering ----------------------------------------------------------------------------
@@ -148,6 +203,7 @@
     else span.style.removeProperty("--c");
     const parts = [s.kind === "boilerplate" ? "boilerplate" : STATUS_TEXT[s.status]];
     if (s.mine) parts.push("your label " + (labelBySlug[s.mine.label] || { name: s.mine.label }).name);
+    if (drafts[id]) parts.push("draft not saved");
     $("s" + id + "-state").textContent = ", " + parts.join(", ");
   }
 
@@ -200,9 +256,15 @@
     if (!s) return;
     $("panel-empty").hidden = true;
     $("panel-body").hidden = false;
-    const position = Number($("s" + s.id).dataset.position);
-    $("panel-position").textContent =
-      "Sentence " + position + " of " + spans.length + (s.kind === "boilerplate" ? " (boilerplate)" : "");
+    // Counted as the progress bar counts: claims (boilerplate is not rated).
+    const claims = spans.filter((span) => sentence(span.dataset.id).kind === "claim");
+    const at = claims.findIndex((span) => Number(span.dataset.id) === s.id);
+    const position =
+      s.kind === "claim"
+        ? "Claim " + (at + 1) + " of " + claims.length
+        : "Boilerplate, not among the " + claims.length + " claims";
+    $("panel-position").textContent = position;
+    $("sheet-position").textContent = position;
     $("panel-text").textContent = $("s" + s.id).firstChild.textContent;
     const status = $("panel-status");
     status.textContent = STATUS_TEXT[s.status];
@@ -211,18 +273,17 @@
     $("conflict").hidden = true;
     setSaveState(s.mine ? "Saved (version " + s.mine.version + ")" : "Not rated yet");
 
-    const chosen = state.pendingLabel || (s.mine && s.mine.label);
-    for (const button of root.querySelectorAll(".label-button")) {
-      button.setAttribute("aria-pressed", String(button.dataset.slug === chosen));
-    }
-    // Never overwrite a note being typed: a save or refresh may land meanwhile.
+    renderPanelLabels();
+    // A draft note wins over the stored one: a save or refresh may land while it is typed.
     const note = $("note");
     const savedNote = s.mine ? s.mine.note : "";
-    const typing = note.dataset.for === String(s.id) && note.value !== note.dataset.saved;
-    if (!typing) note.value = savedNote;
+    const draft = draftOf(s.id);
+    note.value = "note" in draft ? draft.note : savedNote;
     note.dataset.saved = savedNote;
     note.dataset.for = String(s.id);
     renderEvidence();
+    if (draft.evidence && $("evidence-form").hidden) fillEvidenceForm(draft.evidence);
+    renderDraftNote();
 
     const reviews = $("reviews");
     reviews.replaceChildren();
@@ -569,7 +630,7 @@
   function currentReview() {
     const s = sentence(state.current);
     return {
-      label: state.pendingLabel || (s.mine && s.mine.label) || null,
+      label: pendingLabel() || (s.mine && s.mine.label) || null,
       note: $("note").value,
       evidence: s.mine ? s.mine.evidence : [],
     };
@@ -585,7 +646,7 @@
     }
     const label = labelBySlug[review.label];
     if (label && label.requiresEvidence && !review.evidence.length) {
-      state.pendingLabel = review.label;
+      draftSet(id, "label", review.label);
       renderPanelLabels();
       setSaveState("Not saved yet: " + label.name + " needs evidence. Add a link to save.", "unsaved");
       openEvidence(null);
@@ -597,6 +658,7 @@
     if (version) headers["If-Match"] = '"' + version + '"';
     else headers["If-None-Match"] = "*";
     setSaveState("Saving…", "saving");
+    writeStarted(id);
     let result;
     try {
       result = await api("PUT", "/api/sentences/" + id + "/review/", review, headers);
@@ -606,8 +668,16 @@
       return;
     }
     if (result.ok) {
-      state.pendingLabel = null;
+      const before = s.mine;
+      // What was saved leaves the draft; anything typed since stays in it.
+      draftSet(id, "label", null);
+      if (draftOf(id).note === review.note) draftSet(id, "note", null);
+      if (options && options.evidenceDraft) draftSet(id, "evidence", null);
       s.mine = result.payload;
+      const relabelled = !before || before.label !== s.mine.label;
+      if (relabelled && !(options && options.undoing)) {
+        offerUndo("Labelled " + labelName(s.mine.label) + ".", () => undoLabel(id, before));
+      }
       const done = () => {
         if (state.current !== id) return;
         renderPanel();
@@ -616,6 +686,9 @@
       paintSentence(id); // at once; the refresh below brings others' reviews and the status
       paintProgress();
       done();
+      if (relabelled && prefs.autoAdvance && state.current === id && !(options && options.undoing)) {
+        nextUnrated(true);
+      }
       await refreshSentence(id);
       done();
     } else if (result.status === 412) {
@@ -634,10 +707,19 @@
     }
   }
 
+  // Writes started per sentence: a refresh that a later write overtook is dropped, so a slow
+  // answer never brings back an older version (and a stale If-Match) after a quick change.
+  const writes = {};
+
+  function writeStarted(id) {
+    writes[id] = (writes[id] || 0) + 1;
+  }
+
   async function refreshSentence(id) {
     // After a save, blind review may reveal others' reviews, and the status may have moved.
+    const seen = writes[id] || 0;
     const result = await api("GET", "/api/sentences/" + id + "/");
-    if (!result.ok) return;
+    if (!result.ok || (writes[id] || 0) !== seen) return;
     const s = sentence(id);
     const fresh = result.payload;
     s.status = fresh.status;
@@ -650,7 +732,7 @@
 
   function renderPanelLabels() {
     const s = sentence(state.current);
-    const chosen = state.pendingLabel || (s.mine && s.mine.label);
+    const chosen = pendingLabel() || (s.mine && s.mine.label);
     for (const button of root.querySelectorAll(".label-button")) {
       button.setAttribute("aria-pressed", String(button.dataset.slug === chosen));
     }
@@ -687,22 +769,164 @@
   let editing = null; // index of the evidence item being edited, or null for a new one
 
   function openEvidence(index) {
-    const form = $("evidence-form");
-    editing = index;
+    // A draft of this sentence's evidence comes back as it was left; else a new item (its
+    // stance "refutes" under a False or Misleading label) or the one to edit.
     const s = sentence(state.current);
-    const item = index === null ? { url: "", title: "", quote: "", stance: "context" } : s.mine.evidence[index];
-    form.elements.url.value = item.url;
-    form.elements.title.value = item.title;
-    form.elements.quote.value = item.quote;
-    form.elements.stance.value = item.stance;
+    const draft = draftOf(state.current).evidence;
+    let item;
+    if (draft && (index === null || draft.index === index)) item = draft;
+    else if (index === null) {
+      const label = pendingLabel() || (s.mine && s.mine.label);
+      item = { url: "", title: "", quote: "", stance: REFUTING.has(label) ? "refutes" : "context", index: null };
+    } else item = Object.assign({}, s.mine.evidence[index], { index });
+    fillEvidenceForm(item);
+    $("evidence-form").elements.url.focus();
+  }
+
+  function fillEvidenceForm(item) {
+    const form = $("evidence-form");
+    editing = item.index === undefined ? null : item.index;
+    form.elements.url.value = item.url || "";
+    form.elements.title.value = item.title || "";
+    form.elements.quote.value = item.quote || "";
+    form.elements.stance.value = item.stance || "context";
     form.hidden = false;
     $("evidence-add").hidden = true;
-    form.elements.url.focus();
+  }
+
+  function evidenceFormItem() {
+    const form = $("evidence-form");
+    return {
+      url: form.elements.url.value,
+      title: form.elements.title.value,
+      quote: form.elements.quote.value,
+      stance: form.elements.stance.value,
+      index: editing,
+    };
+  }
+
+  function hideEvidenceForm() {
+    $("evidence-form").hidden = true;
+    $("evidence-add").hidden = false;
   }
 
   function closeEvidence() {
-    $("evidence-form").hidden = true;
-    $("evidence-add").hidden = false;
+    // Closed, not thrown away: what was typed stays as the sentence's draft.
+    hideEvidenceForm();
+    if (state.current !== null) $("s" + state.current).focus({ preventScroll: true });
+  }
+
+  function discardEvidence() {
+    // On purpose: the typed evidence goes, and so does a label that was waiting for it.
+    if (state.current === null) return;
+    draftSet(state.current, "evidence", null);
+    draftSet(state.current, "label", null);
+    hideEvidenceForm();
+    renderPanelLabels();
+    setSaveState("Evidence draft discarded.");
+    $("s" + state.current).focus({ preventScroll: true });
+  }
+
+  function renderDraftNote() {
+    // Says what of this sentence is not saved yet, with a way to let it go.
+    const id = state.current;
+    const box = $("draft-note");
+    const draft = id === null ? {} : draftOf(id);
+    const parts = [];
+    if (draft.label) parts.push("the label " + labelName(draft.label) + " (waiting for evidence)");
+    if ("note" in draft) parts.push("a note");
+    if (draft.evidence) parts.push("evidence" + (draft.evidence.url ? " (" + draft.evidence.url + ")" : ""));
+    box.hidden = !parts.length;
+    $("draft-text").textContent = parts.length ? "Draft, not saved yet: " + parts.join(", ") + "." : "";
+  }
+
+  function discardDraft() {
+    const id = state.current;
+    if (id === null) return;
+    delete drafts[id];
+    storeDrafts();
+    $("s" + id).classList.remove("has-draft");
+    hideEvidenceForm();
+    renderPanel();
+    setSaveState("Draft discarded.");
+    $("s" + id).focus({ preventScroll: true });
+  }
+
+  // ---- withdrawing, undoing ------------------------------------------------------------------
+  let undoable = null; // what z (or the toast's Undo) does: the last label or withdrawal undone
+  let toastTimer = null;
+
+  function offerUndo(text, run) {
+    undoable = run;
+    $("toast-text").textContent = text + " ";
+    $("toast").hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      $("toast").hidden = true;
+    }, 8000);
+  }
+
+  function undo() {
+    $("toast").hidden = true;
+    if (!undoable) return setSaveState("Nothing to undo.");
+    const run = undoable;
+    undoable = null;
+    run();
+  }
+
+  async function deleteReview(id) {
+    // DELETE .../review/ of the version this page has seen; answers true once it is gone.
+    const s = sentence(id);
+    setSaveState("Withdrawing…", "saving");
+    writeStarted(id);
+    let result;
+    try {
+      result = await api("DELETE", "/api/sentences/" + id + "/review/", undefined, {
+        "If-Match": '"' + s.mine.version + '"',
+      });
+    } catch (e) {
+      setSaveState("Not withdrawn: the network failed.", "unsaved");
+      return false;
+    }
+    if (!result.ok) {
+      await refreshSentence(id);
+      if (state.current === id) renderPanel();
+      setSaveState("Not withdrawn.", "unsaved");
+      showError(result.status === 412 ? "The review changed elsewhere meanwhile; it is shown as saved now." : messageOf(result.payload));
+      return false;
+    }
+    s.mine = null;
+    paintSentence(id);
+    paintProgress();
+    await refreshSentence(id);
+    if (state.current === id) renderPanel();
+    return true;
+  }
+
+  async function withdraw() {
+    // Backspace: my review of this sentence goes (kept in the history), with an undo offered.
+    const id = state.current;
+    const before = sentence(id).mine;
+    if (!before) return setSaveState("Nothing to withdraw: you have not rated this sentence.");
+    if (!(await deleteReview(id))) return;
+    setSaveState("Review withdrawn.", "saved");
+    offerUndo("Review withdrawn.", () => restoreReview(id, before));
+  }
+
+  function restoreReview(id, review) {
+    // As a first review again: If-None-Match: * refuses if someone rated it meanwhile in
+    // another tab.
+    if (state.current !== id) select(id);
+    save({ label: review.label, note: review.note, evidence: review.evidence }, { version: null, undoing: true });
+  }
+
+  async function undoLabel(id, before) {
+    if (state.current !== id) select(id);
+    if (!before) {
+      if (await deleteReview(id)) setSaveState("Label undone: not rated.", "saved");
+      return;
+    }
+    save({ label: before.label, note: before.note, evidence: before.evidence }, { undoing: true });
   }
 
   // ---- offsets ------------------------------------------------------------------------------
@@ -1089,7 +1313,10 @@
     if (isTyping(event.target)) {
       if (event.key === "Escape") {
         event.preventDefault();
-        if (event.target.closest("#evidence-form")) closeEvidence();
+        if (event.target.closest("#evidence-form")) {
+          closeEvidence(); // the draft stays
+          return;
+        }
         if (event.target.closest("#article-form")) {
           closeArticleForm();
           return;
@@ -1126,10 +1353,12 @@
     else if (key === "k" || key === "ArrowUp" || key === "ArrowLeft") move(-1);
     else if (key === "u") nextUnrated();
     else if (key === "?") openHelp();
+    else if (key === "z") undo();
     else if (state.current === null && /^[1-9ne]$/.test(key)) move(+1);
     else if (/^[1-9]$/.test(key) && labelByKey[key]) save({ label: labelByKey[key].slug });
     else if (key === "n") $("note").focus();
     else if (key === "e") openEvidence(null);
+    else if (key === "Backspace") withdraw();
     else if (key === "p" && data.isEditor && state.current !== null) publishKey();
     else if (key === "d" && data.isEditor) nextDisputed();
     else if (key === "b" && data.isEditor && state.current !== null) toggleKind();
@@ -1176,15 +1405,56 @@
       stance: form.elements.stance.value,
     };
     const s = sentence(state.current);
-    if (!state.pendingLabel && !s.mine) {
+    if (!pendingLabel() && !s.mine) {
       showError("Choose a label first (keys 1–9); the evidence you typed stays here.");
       return;
     }
     const evidence = (s.mine ? s.mine.evidence : []).slice();
     if (editing === null) evidence.push(item);
     else evidence[editing] = item;
-    closeEvidence();
-    save({ evidence });
+    closeEvidence(); // focus back on the sentence; the draft goes once the server has it
+    save({ evidence }, { evidenceDraft: true });
+  });
+  $("evidence-form").addEventListener("input", () => {
+    if (state.current !== null) draftSet(state.current, "evidence", evidenceFormItem());
+  });
+  $("evidence-discard").addEventListener("click", discardEvidence);
+  $("draft-discard").addEventListener("click", discardDraft);
+  $("note").addEventListener("input", () => {
+    const note = $("note");
+    if (state.current === null || note.dataset.for !== String(state.current)) return;
+    draftSet(state.current, "note", note.value === note.dataset.saved ? null : note.value);
+  });
+  $("toast-undo").addEventListener("click", undo);
+  $("sheet-size").addEventListener("click", () => {
+    const tall = root.classList.toggle("sheet-tall");
+    $("sheet-size").setAttribute("aria-expanded", String(tall));
+    $("sheet-size").textContent = tall ? "Less room" : "More room";
+  });
+  $("sheet-close").addEventListener("click", () => {
+    root.classList.add("sheet-closed");
+    if (state.current !== null) $("s" + state.current).focus({ preventScroll: true });
+  });
+  $("auto-advance").addEventListener("change", async (event) => {
+    const box = event.target;
+    const status = $("auto-advance-state");
+    status.textContent = "Saving…";
+    status.className = "save-state saving";
+    let result;
+    try {
+      result = await api("PUT", "/api/preferences/", { auto_advance: box.checked });
+    } catch (e) {
+      result = { ok: false, payload: { detail: "the network failed" } };
+    }
+    if (result.ok) {
+      prefs.autoAdvance = result.payload.auto_advance;
+      status.textContent = "Saved for your account.";
+      status.className = "save-state saved";
+    } else {
+      box.checked = prefs.autoAdvance;
+      status.textContent = "Not saved: " + messageOf(result.payload);
+      status.className = "save-state unsaved";
+    }
   });
   $("verdict-form").addEventListener("submit", setVerdict);
   $("verdict-source-add").addEventListener("click", openSourceForm);
@@ -1214,13 +1484,28 @@
   }
   $("help-close").addEventListener("click", closeHelp);
   window.addEventListener("beforeunload", (event) => {
-    const note = $("note");
-    if (state.pendingLabel || (state.current !== null && note.value !== note.dataset.saved)) {
+    // Drafts survive a reload of this tab (sessionStorage), not a closed tab: ask first.
+    if (hasDrafts()) {
       event.preventDefault();
+      event.returnValue = "";
     }
+  });
+  // Following a link to #s123 (or editing the address) moves the current sentence there, so
+  // the next key never rates a sentence off screen.
+  window.addEventListener("hashchange", () => {
+    const match = /^#s(\d+)$/.exec(window.location.hash);
+    if (match && data.sentences[match[1]] && Number(match[1]) !== state.current) select(Number(match[1]));
   });
 
   paintProgress();
+  for (const id of Object.keys(drafts)) $("s" + id).classList.add("has-draft");
+  api("GET", "/api/preferences/")
+    .then((result) => {
+      if (!result.ok) return;
+      prefs.autoAdvance = result.payload.auto_advance;
+      $("auto-advance").checked = prefs.autoAdvance;
+    })
+    .catch(() => {}); // the setting stays off; ticking it again saves it
   const fromHash = /^#s(\d+)$/.exec(window.location.hash);
   if (fromHash && data.sentences[fromHash[1]]) select(Number(fromHash[1]));
 })();
