@@ -1,22 +1,35 @@
-"""Sentence boundaries: pysbd alone against annotations.segmentation, on our hard cases.
+"""Sentence boundaries: annotations.segmentation against the splitters we can install.
 
-    .venv/bin/python benchmarks/segmentation_accuracy.py
+    .venv/bin/python benchmarks/segmentation_accuracy.py              # accuracy and speed
+    .venv/bin/python benchmarks/segmentation_accuracy.py --no-speed
+    .venv/bin/python benchmarks/segmentation_accuracy.py --show tune  # our misses on one half
 
-Accuracy is scored on `CASES` from tests/test_segmentation.py (the same table the tests pin), as
-precision, recall and F1 of sentence end offsets and the share of cases cut exactly right. Both
-contestants get the body one line (paragraph) at a time, as scraped articles put one paragraph
-per line; pysbd's sentences are located in the line by searching forward from a cursor, which
-credits it with every offset it gets right.
+Accuracy is scored on the evaluation set in tests/data/segmentation/ (the English Golden Rules
+and news cases, each split into a `tune` and a `heldout` half before any rule was tuned; see its
+README) and on `CASES` from tests/test_segmentation.py (the table the rules were first written
+against). Scores are micro-averaged precision, recall and F1 of sentence end offsets, and the
+share of cases cut exactly right.
 
-Speed is measured on about 20,000 sentences: the cases repeated, the same with every copy made
-unique (real articles rarely repeat a sentence, and pysbd's `segment()` compiles a regular
-expression per distinct sentence), and the sample article in tests/data/. The
-middle column is pysbd's processor alone, the part of pysbd that `segment()` calls, so that the
-overhead of our mapping and heuristics can be read off.
+Every contestant gets the body one line (paragraph) at a time, as scraped articles put one
+paragraph per line, and its sentences are located in the line by searching forward from a
+cursor, which credits it with every offset it gets right. The other splitters (sentencex,
+syntok, nupunkt, blingfire) are optional: install them into the virtualenv to compare; a
+missing one is shown as "-".
+
+Speed: sentences per second on article-sized text (the generated articles of
+benchmarks/import_bench.py, and the sample article in tests/data/), one call per article, the
+median of several rounds in which the contestants take turns, so that a busy machine slows them
+alike.
 """
 
+from __future__ import annotations
+
+import argparse
 import importlib.util
+import json
+import random
 import re
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -26,29 +39,79 @@ import pysbd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing the project
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from import_bench import make_article  # noqa: E402
 
 from annotations.segmentation import segment  # noqa: E402
 
+DATA = ROOT / "tests" / "data" / "segmentation"
 SAMPLE = ROOT / "tests" / "data" / "harbour-flood.txt"
-TARGET_SENTENCES = 20_000
-ROUNDS = 3
 _LINE = re.compile(r"[^\r\n]+")
-_LONG_WORD = re.compile(r"\b[a-z]{4,}\b")
 
-Splitter = Callable[[str], list[tuple[int, int]]]
+Spans = list[tuple[int, int]]
 
 
-def _load_cases() -> list[tuple[str, str, list[str]]]:
+def _load_old_cases() -> list[dict]:
     # Loaded from its path, so the benchmark needs neither pytest's conftest nor a package
     # named "tests" on sys.path (some installed distributions ship one).
     path = ROOT / "tests" / "test_segmentation.py"
     spec = importlib.util.spec_from_file_location("segmentation_cases", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.CASES
+    return [{"id": i, "text": t, "sentences": s} for i, t, s in module.CASES]
 
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+def load_cases(name: str) -> list[dict]:
+    path = DATA / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+# --------------------------------------------------------------------------------------------
+# Contestants: each takes one line and returns its sentences as strings, except ours
+# --------------------------------------------------------------------------------------------
+
+
+def _line_splitters() -> dict[str, Callable[[str], list[str]] | None]:
+    found: dict[str, Callable[[str], list[str]] | None] = {}
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    found["pysbd"] = segmenter.segment
+    try:
+        import sentencex
+
+        found["sentencex"] = lambda line: list(sentencex.segment("en", line))
+    except ImportError:
+        found["sentencex"] = None
+    try:
+        from syntok import segmenter as syntok_segmenter
+
+        def syntok_split(line: str) -> list[str]:
+            return [
+                line[s[0].offset : s[-1].offset + len(s[-1].value)]
+                for paragraph in syntok_segmenter.process(line)
+                for s in paragraph
+            ]
+
+        found["syntok"] = syntok_split
+    except ImportError:
+        found["syntok"] = None
+    try:
+        import nupunkt
+
+        found["nupunkt"] = nupunkt.sent_tokenize
+    except ImportError:
+        found["nupunkt"] = None
+    try:
+        import blingfire
+
+        def blingfire_split(line: str) -> list[str]:
+            _, offsets = blingfire.text_to_sentences_and_offsets(line)
+            return [line[s:e] for s, e in offsets]
+
+        found["blingfire"] = blingfire_split
+    except ImportError:
+        found["blingfire"] = None
+    return found
 
 
 def _lines(body: str):
@@ -57,34 +120,45 @@ def _lines(body: str):
             yield match.start(), match.group()
 
 
-def pysbd_spans(body: str) -> list[tuple[int, int]]:
-    """pysbd alone, as its README shows it, one line at a time; sentences found by a cursor."""
-    spans = []
-    for offset, line in _lines(body):
-        cursor = 0
-        for piece in _SEGMENTER.segment(line):
-            text = piece.strip()
-            if not text:
-                continue
-            found = line.find(text, cursor)
-            if found == -1:
-                continue  # pysbd changed the text: no credit for this one
-            spans.append((offset + found, offset + found + len(text)))
-            cursor = found + len(text)
+def by_lines(split: Callable[[str], list[str]]) -> Callable[[str], Spans]:
+    """A line splitter applied to every line, its sentences located by a cursor."""
+
+    def spans(body: str) -> Spans:
+        found_spans = []
+        for offset, line in _lines(body):
+            cursor = 0
+            for piece in split(line):
+                text = piece.strip()
+                if not text:
+                    continue
+                found = line.find(text, cursor)
+                if found == -1:
+                    continue  # the splitter changed the text: no credit for this one
+                found_spans.append((offset + found, offset + found + len(text)))
+                cursor = found + len(text)
+        return found_spans
+
     return spans
 
 
-def pysbd_processor_only(body: str) -> None:
-    """The pysbd work inside segment(): its processor, without finding offsets."""
-    for _, line in _lines(body):
-        _SEGMENTER.processor(line.strip()).process()
-
-
-def ours_spans(body: str) -> list[tuple[int, int]]:
+def ours(body: str) -> Spans:
     return [(s.start, s.end) for s in segment(body)]
 
 
-def gold_spans(body: str, sentences: list[str]) -> list[tuple[int, int]]:
+def contestants() -> dict[str, Callable[[str], Spans] | None]:
+    result: dict[str, Callable[[str], Spans] | None] = {
+        name: by_lines(split) if split else None for name, split in _line_splitters().items()
+    }
+    result["ours"] = ours
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------------
+
+
+def gold_spans(body: str, sentences: list[str]) -> Spans:
     spans = []
     cursor = 0
     for sentence in sentences:
@@ -96,107 +170,109 @@ def gold_spans(body: str, sentences: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _line_ends(body: str) -> set[int]:
-    return {m.start() + len(m.group().rstrip()) for m in _LINE.finditer(body) if m.group().strip()}
-
-
-def score(cases, splitter: Splitter) -> dict[str, float]:
+def score(cases: list[dict], splitter: Callable[[str], Spans]) -> dict[str, float]:
     """Micro-averaged boundary scores over all cases, and the share of cases cut exactly."""
-    hits = predicted = expected = 0
-    inner_hits = inner_predicted = inner_expected = 0
-    exact = 0
-    for _, body, sentences in cases:
-        gold = gold_spans(body, sentences)
+    hits = predicted = expected = exact = 0
+    for case in cases:
+        body = case["text"]
+        gold_ends = {e for _, e in gold_spans(body, case["sentences"])}
         got = splitter(body)
-        exact += [body[s:e] for s, e in got] == sentences
-        gold_ends = {e for _, e in gold}
         got_ends = {e for _, e in got}
+        exact += [body[s:e] for s, e in got] == case["sentences"]
         hits += len(gold_ends & got_ends)
         predicted += len(got_ends)
         expected += len(gold_ends)
-        # The end of a line is a boundary for free; the others are the ones a segmenter must find.
-        line_ends = _line_ends(body)
-        inner_gold, inner_got = gold_ends - line_ends, got_ends - line_ends
-        inner_hits += len(inner_gold & inner_got)
-        inner_predicted += len(inner_got)
-        inner_expected += len(inner_gold)
-
-    def f1(p: float, r: float) -> float:
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    precision, recall = hits / predicted, hits / expected
-    inner_p = inner_hits / inner_predicted if inner_predicted else 1.0
-    inner_r = inner_hits / inner_expected
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1(precision, recall),
-        "inner_precision": inner_p,
-        "inner_recall": inner_r,
-        "inner_f1": f1(inner_p, inner_r),
-        "exact": exact / len(cases),
-    }
+    precision = hits / predicted if predicted else 0.0
+    recall = hits / expected
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "exact": exact / len(cases)}
 
 
-def sentences_per_second(body: str, sentences: int, splitter: Callable[[str], object]) -> float:
-    best = float("inf")
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        splitter(body)
-        best = min(best, time.perf_counter() - started)
-    return sentences / best
+def misses(cases: list[dict]) -> None:
+    for case in cases:
+        got = [case["text"][s:e] for s, e in ours(case["text"])]
+        if got != case["sentences"]:
+            print(f"- {case['id']}\n  expected: {case['sentences']}\n  got:      {got}")
 
 
-def _repeat(text: str, sentences_in_text: int, unique: bool = False) -> tuple[str, int]:
-    """`text` repeated to about TARGET_SENTENCES; with `unique`, every copy of a lowercase word
-    of four letters or more gets a suffix of its own, so no sentence occurs twice."""
-    times = -(-TARGET_SENTENCES // sentences_in_text)
-    copies = []
-    for copy in range(times):
-        if unique:
-            suffix = "".join(chr(ord("a") + int(d)) for d in str(copy))
-            copies.append(_LONG_WORD.sub(lambda m, s=suffix: m.group() + s, text))
-        else:
-            copies.append(text)
-    return "\n".join(copies), sentences_in_text * times
+# --------------------------------------------------------------------------------------------
+# Speed
+# --------------------------------------------------------------------------------------------
+
+
+def speed(bodies: list[str], sentences: int, runners: dict, rounds: int) -> dict[str, float]:
+    """Median sentences/s of each contestant, one call per body, taking turns every round."""
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, run in runners.items():
+            started = time.perf_counter()
+            for body in bodies:
+                run(body)
+            times[name].append(time.perf_counter() - started)
+    return {name: sentences / statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
-    cases = _load_cases()
-    pysbd_score = score(cases, pysbd_spans)
-    ours_score = score(cases, ours_spans)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=700, help="generated articles to time")
+    parser.add_argument("--show", choices=["tune", "heldout"], help="list our misses on a half")
+    args = parser.parse_args()
 
-    rows = [
-        ("boundary precision", "precision"),
-        ("boundary recall", "recall"),
-        ("boundary F1", "f1"),
-        ("inner boundary precision", "inner_precision"),
-        ("inner boundary recall", "inner_recall"),
-        ("inner boundary F1", "inner_f1"),
-        ("cases cut exactly right", "exact"),
+    golden = load_cases("en-golden-rules.jsonl")
+    news = load_cases("en-news.jsonl")
+    if args.show:
+        misses([c for c in golden + news if c["half"] == args.show])
+        return
+
+    def half(cases: list[dict], name: str) -> list[dict]:
+        return [c for c in cases if c["half"] == name]
+
+    sets = [
+        ("Golden Rules, tune", half(golden, "tune")),
+        ("Golden Rules, held out", half(golden, "heldout")),
+        ("news, tune", half(news, "tune")),
+        ("news, held out", half(news, "heldout")),
+        ("all English, tune", half(golden + news, "tune")),
+        ("all English, held out", half(golden + news, "heldout")),
+        ("old CASES table (tuned on)", _load_old_cases()),
     ]
-    gold_count = sum(len(c[2]) for c in cases)
-    print(f"{len(cases)} hard cases, {gold_count} sentences (tests/test_segmentation.py CASES)\n")
-    print(f"| {'metric':<48} | {'pysbd segment()':>15} | {'pysbd processor':>15} | {'ours':>7} |")
-    print(f"|{'-' * 50}|{'-' * 17}|{'-' * 17}|{'-' * 9}|")
-    for label, key in rows:
-        print(f"| {label:<48} | {pysbd_score[key]:>15.3f} | {'-':>15} | {ours_score[key]:>7.3f} |")
+    runners = contestants()
+    names = list(runners)
+    width = 44
+    header = f"| {'boundary F1 (cases)':<{width}} | " + " | ".join(f"{n:>9}" for n in names)
+    print(header + " |")
+    print("|" + "-" * (width + 2) + "|" + "|".join("-" * 11 for _ in names) + "|")
+    for label, cases in sets:
+        cells = []
+        for name in names:
+            run = runners[name]
+            cells.append(f"{score(cases, run)['f1']:>9.3f}" if run else f"{'-':>9}")
+        print(f"| {label + f' ({len(cases)})':<{width}} | " + " | ".join(cells) + " |")
+    for label, cases in sets[4:6]:
+        cells = []
+        for name in names:
+            run = runners[name]
+            cells.append(f"{score(cases, run)['exact']:>9.3f}" if run else f"{'-':>9}")
+        print(f"| {'exact cases, ' + label:<{width}} | " + " | ".join(cells) + " |")
 
-    cases_text = "\n".join(c[1] for c in cases)
+    if args.no_speed:
+        return
+    available = {name: run for name, run in runners.items() if run}
+    rng = random.Random(42)
+    articles = [make_article(rng, n)["body"] for n in range(args.articles)]
+    sample = SAMPLE.read_text(encoding="utf-8")
     texts = [
-        ("hard cases, repeated", *_repeat(cases_text, gold_count)),
-        ("hard cases, every copy unique", *_repeat(cases_text, gold_count, unique=True)),
+        (f"{args.articles} generated articles", articles, sum(len(segment(a)) for a in articles)),
+        ("sample article x 800", [sample] * 800, 800 * len(segment(sample))),
     ]
-    if SAMPLE.exists():
-        sample = SAMPLE.read_text(encoding="utf-8")
-        texts.append(("sample article, repeated", *_repeat(sample, len(segment(sample)))))
-    for name, body, count in texts:
-        plain = sentences_per_second(body, count, pysbd_spans)
-        core = sentences_per_second(body, count, pysbd_processor_only)
-        ours = sentences_per_second(body, count, ours_spans)
-        label = f"sentences/s, {name} ({count // 1000}k)"
-        print(f"| {label:<48} | {plain:>15,.0f} | {core:>15,.0f} | {ours:>7,.0f} |")
-    print("\ninner: boundaries other than the end of a line, which every splitter gets for free.")
+    print()
+    for label, bodies, count in texts:
+        rates = speed(bodies, count, available, args.rounds)
+        cells = [f"{rates[n]:>9,.0f}" if n in rates else f"{'-':>9}" for n in names]
+        text = f"sentences/s, {label} ({count // 1000}k)"
+        print(f"| {text:<{width}} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
