@@ -68,7 +68,25 @@ _MARKS = ".!?…"
 
 # A place where a sentence may end: terminators, then closing quotes or brackets, then a space.
 # pysbd finds most of them; we look at the ones it skipped (mainly inside quotations).
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»›)\]}]*(?=\s)")
+_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»›)\]}]*(?:\[\d{1,3}\])*(?=[\s\u200b\u2060\ufeff])")
+
+# "5.1%.[3] It fell": a footnote marker after the full stop belongs to the sentence it ends.
+_FOOTNOTE = re.compile(r"(?:\[\d{1,3}\])+$")
+
+# "Hello world.Today is Tuesday.Mr. Smith": scraped text that lost the space after a full stop.
+# Only after a lowercase letter or a digit and before a capitalised word; URLs, e-mail addresses
+# and file names are left alone (see _no_space_cuts).
+_NO_SPACE = re.compile(r"(?<=[a-z0-9])[.!?]+(?=[A-Z][a-z])")
+_NO_SPACE_TAIL = re.compile(r"(?<=[a-z0-9])[.!?]+([A-Z][a-z]*)$")
+_NO_SPACE_TOKEN = re.compile(r"@|/|:|www\.|\.(?:com|org|net|gov|edu|co|uk|io)\b", re.IGNORECASE)
+
+# ". . ." (an omission inside a sentence) and ". . . ." (an omission, then the full stop), after
+# MLA style; the first dot of "compounds. . . ." is the sentence's own full stop.
+_SPACED_ELLIPSIS = re.compile(r"\.(?: \.){2,}")
+
+# "1.) The first item 2.) The second item", "• 9. ... • 10. ...", "a. ... b. ...": a line that
+# starts with a list marker may hold the next items too, each starting at the next marker.
+_LIST_START = re.compile(r"([•⁃‣◦▪*–-]\s*)?(\d{1,3}|[a-z])(\.\)|\)|\.)\s")
 
 # The next word after a boundary: opening quotes or brackets, then letters and digits.
 _NEXT_WORD = re.compile(r"[\"'“‘«„‚‹(\[{¿¡]*([^\W_]*)")
@@ -78,7 +96,7 @@ _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 
 # "1." "iv." "b." or "(2)." at the start of a line or of a sentence is a list marker.
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6})\)?")
-_BULLETS = _BLANK + "•◦▪▫‣●○■□–—-*·>"
+_BULLETS = _BLANK + "•◦▪▫‣⁃●○■□–—-*·>"
 
 # '"Why now?" Smith asked.': a short name and a verb of speech after a quoted question or
 # exclamation is its attribution, not a new sentence.
@@ -113,6 +131,7 @@ _STARTERS = _words(
     what who whom whose why how where which
     all any both each either every few many more most much neither no none not several some such
     one two three four five six seven eight nine ten
+    did do does is are was were has have had could would should must
     """
 )
 
@@ -129,7 +148,7 @@ _NEVER_FINAL = _words("eg ie cf viz vs v approx ca esp incl")
 
 # Before a number they never end a sentence ("No. 5", "Jan. 5"); before a capitalised word they
 # usually do ("... arrives in Jan. The team ...").
-_NUMBER_PREFIXES = _words("no nos nr art vol pp p fig ch para sec op")
+_NUMBER_PREFIXES = _words("no nos nr n° art vol pp p fig ch para sec op")
 _MONTHS = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
 
 # Often the last word of a sentence; a capitalised word after them starts a new one.
@@ -140,6 +159,15 @@ _OFTEN_FINAL = _words("etc ave rd blvd")
 _OTHER_ABBREVIATIONS = _words(
     """
     inc ltd corp co llc plc bros jr sr esq dept univ assn est min max mfg intl govt
+    """
+)
+
+# US states in datelines and addresses ("SACRAMENTO, Calif. (AP)"), AP style. Capitalised only:
+# "she was ill. Doctors said" is a sentence end.
+_STATES = _words(
+    """
+    ala ariz ark calif colo conn fla ga ill ind kan ky md mich minn neb nev okla ore pa
+    tenn tex va vt wash wis wyo
     """
 )
 
@@ -302,54 +330,70 @@ def _word_before(line: str, end: int) -> tuple[int, str]:
 def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     """Should a sentence end at `end`, with the next one starting at `nxt`?
 
-    True: a boundary. False: not a boundary. None: no opinion (keep what pysbd decided).
+    True: a boundary. False: not a boundary. None: no opinion (keep what pysbd decided), which
+    only other languages than English get: English is decided here alone, without pysbd.
     """
+    english = lang.english
+    # "No opinion" in another language; in English, the answer our rules give by default.
+    unsure: bool | None = True if english else None
     tok_start, token = _word_before(line, end)
-    core = token.rstrip(_CLOSERS)
+    core = _FOOTNOTE.sub("", token).rstrip(_CLOSERS)
     if not core or core[-1] not in _FINAL:
         # pysbd also splits inline enumerations ("covers 1) taxes, 2) wages and 3) rents");
         # without sentence-final punctuation before it, that is no sentence end.
         return False
-    next_match = _NEXT_WORD.match(line, nxt)
-    word = next_match.group(1)
-    if not word:
-        return None  # the next sentence would start with a dash, a number sign ...: no opinion
-    first = word[0]
-    if first.islower():
-        # "at 2 a.m. and", '"Why now?" she asked', "Mr. and Mrs.": nothing starts in lowercase.
-        # ("iPhone", "eBay" are names, not lowercase words: no opinion on them.)
-        return None if any(ch.isupper() for ch in word) else False
-    upper = first.isupper()
-    known = lang.abbreviations
-    # Our starter words are English. In another language a capitalised word that is not one
-    # of them may still start a sentence ("8 h. Il est arrivé"): then pysbd decides.
-    starter: bool | None = word.lower() in _STARTERS or (False if lang.english else None)
-
     stem = core.rstrip(_MARKS)
     marks = core[len(stem) :]
     stem = stem.lstrip(_OPENERS)
+    tail = _NO_SPACE_TAIL.search(stem) if english and "." in stem else None
+    if tail and not _NO_SPACE_TOKEN.search(stem):
+        stem = tail.group(1)  # "Tuesday.Mr. Smith": the word after the lost space counts
+    known = lang.abbreviations
+    next_match = _NEXT_WORD.match(line, nxt)
+    word = next_match.group(1)
+    if not word:
+        # The next sentence would start with a dash, a number sign, a currency sign ...
+        if not english:
+            return None
+        if line[next_match.end() : next_match.end() + 1] in "—–-":
+            return False  # "LAS VEGAS, Nev. — A gunman": a dash continues the sentence
+        return marks != "." or not stem or not _is_abbreviation(stem, known)
+    first = word[0]
+    if first.islower():
+        # "at 2 a.m. and", '"Why now?" she asked', "Mr. and Mrs.": nothing starts in lowercase.
+        # "iPhone", "eBay" are names, not lowercase words: read as capitalised.
+        if not any(ch.isupper() for ch in word):
+            return False
+        if not english:
+            return None
+    # English reads a letter of a script without case ("Ж" aside, "中") as a capital.
+    upper = first.isupper() or (english and not first.isdigit())
+    # Our starter words are English. In another language a capitalised word that is not one
+    # of them may still start a sentence ("8 h. Il est arrivé"): then pysbd decides.
+    starter: bool | None = word.lower() in _STARTERS or (False if english else None)
+
     if not marks:
-        return None  # "。", "؟" ...: pysbd knows these languages better than our heuristics
+        return unsure  # "。", "؟" ...: pysbd knows these languages better than our heuristics
 
     if "?" in marks or "!" in marks:
         closed_quote = any(ch in _QUOTES for ch in token[len(core) :])
         if closed_quote and not starter and _ATTRIBUTION.match(line, nxt):
             return False  # '"Why now?" Smith asked.' (but '"Why?" Nobody answered.' ends)
-        return True if upper else None
+        return True if upper else unsure
     if "…" in marks or len(marks) > 1 or not stem:
-        # An ellipsis ("...", "…", or the last dot of ". . ."): a capital letter after it starts
-        # a new sentence; "He paused... and left" was already settled by the lowercase rule.
-        return True if upper else None
+        # An ellipsis ("...", "…"): a capital letter after it starts a new sentence; "He
+        # paused... and left" was already settled by the lowercase rule.
+        return True if upper else (False if english else None)
 
     # A single full stop after `stem`.
-    if _LIST_MARKER.fullmatch(stem) and _starts_sentence(line, tok_start, known):
+    if _LIST_MARKER.fullmatch(stem.lstrip(_BULLETS)) and _starts_sentence(line, tok_start, known):
         return False  # "1. First item", "b. Second item", "... is this. 4. Another point"
     key = stem.lower()
     if first.isdigit():
         # "No. 5", "Jan. 5", "approx. 3 kg": the number belongs to the abbreviation.
-        return False if _is_abbreviation(stem, known) else None
+        return False if _is_abbreviation(stem, known) else unsure
     if not upper:
-        return None
+        return None  # a letter without case, in another language than English
 
     if "." in stem:
         if not _DOTTED.fullmatch(stem):
@@ -368,6 +412,8 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
         # ("George W. Bush") continues; only a starter word ends the sentence ("plan B. More").
         if len(word) == 1 and line.startswith(".", next_match.end()):
             return False
+        if english and stem == "I" and _after_lowercase_word(line, tok_start):
+            return True  # "you and I. Did you" (but "Albert I. Jones" is an initial)
         return starter
     if key == "st" and _is_street(line, tok_start):
         return True  # "on Main St. Police said": a street name, and a new sentence after it
@@ -379,7 +425,19 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
         return True  # "in Jan. The next year", "cars, bikes, etc. The city"
     if key in _OTHER_ABBREVIATIONS or key in known:
         return starter  # "Acme Inc. Chief Executive" goes on; "Acme Inc. The firm" ends
+    if english and key in _STATES and stem[0].isupper():
+        return starter  # "SACRAMENTO, Calif. (AP)" goes on
     return True  # an ordinary word, a number or a closing bracket before a full stop
+
+
+def _after_lowercase_word(line: str, tok_start: int) -> bool:
+    """Is the token at `tok_start` preceded by a lowercase word ("you and I")?"""
+    end = tok_start
+    while end > 0 and line[end - 1] in _BLANK_SET:
+        end -= 1
+    _, previous = _word_before(line, end)
+    previous = previous.strip(_OPENERS + _CLOSERS + ",;:")
+    return bool(previous) and previous[0].islower()
 
 
 def _starts_sentence(line: str, tok_start: int, known: frozenset[str]) -> bool:
@@ -451,31 +509,122 @@ def _spans(line: str, cuts: list[int]) -> list[tuple[int, int]]:
 
 def _sentences(line: str, language: str) -> list[tuple[int, int]]:
     """Sentence spans of one trimmed, non-blank line."""
+    lang = _language(language)
+    if lang.english:
+        return _spans(line, _english_cuts(line, lang))
     if not _TERMINATOR.search(line):
         return [(0, len(line))]
-    lang = _language(language)
     size = len(line)
-
-    def next_start(cut: int) -> int:
-        while cut < size and line[cut] in _BLANK_SET:
-            cut += 1
-        return cut
-
     cuts: set[int] = set()
     seen: set[int] = set()
     for cut in _pysbd_cuts(lang.segmenter, line):
         seen.add(cut)
-        nxt = next_start(cut)
+        nxt = _skip_blanks(line, cut)
         if nxt < size and _judge(line, cut, nxt, lang) is not False:
             cuts.add(cut)
     for match in _CANDIDATE.finditer(line):
         cut = match.end()
         if cut in seen:
             continue
-        nxt = next_start(cut)
+        nxt = _skip_blanks(line, cut)
         if nxt < size and _judge(line, cut, nxt, lang) is True:
             cuts.add(cut)
     return _spans(line, sorted(cuts))
+
+
+def _skip_blanks(line: str, pos: int) -> int:
+    size = len(line)
+    while pos < size and line[pos] in _BLANK_SET:
+        pos += 1
+    return pos
+
+
+def _english_cuts(line: str, lang: _Language) -> list[int]:
+    """Where the sentences of an English line end: every place where one may end, judged.
+
+    No pysbd: every candidate (sentence-final punctuation, closing quotes and brackets, a
+    footnote marker, then a space) is decided by `_judge`, which has an answer for each in
+    English. On top come spaced ellipses, items of a list on one line and full stops that lost
+    their space.
+    """
+    cuts: set[int] = set()
+    skip: set[int] = set()
+    if _LIST_START.match(line):
+        for start, marker_end in _list_items(line):
+            cuts.add(start)
+            skip.add(marker_end)  # "2.) The second item": the marker opens its item
+    if _TERMINATOR.search(line):
+        size = len(line)
+        if ". . ." in line:
+            skip |= _spaced_ellipses(line, cuts)
+        for match in _CANDIDATE.finditer(line):
+            cut = match.end()
+            if cut in skip:
+                continue
+            nxt = _skip_blanks(line, cut)
+            if nxt < size and _judge(line, cut, nxt, lang):
+                cuts.add(cut)
+        for match in _NO_SPACE.finditer(line):
+            if _no_space_boundary(line, match, lang):
+                cuts.add(match.end())
+    return sorted(cuts)
+
+
+def _spaced_ellipses(line: str, cuts: set[int]) -> set[int]:
+    """Judge the spaced ellipses of `line` (adding their boundaries to `cuts`) and return the
+    places inside or after them that must not be judged again.
+
+    Like "...", an ellipsis ends a sentence only before a capitalised word ("forward . . .
+    Then it stopped"; "weakened . . . was" goes on). Four dots after a word are a full stop and
+    an omission that opens the next sentence ("compounds. . . . The practice"); after a space
+    ("a period . . . . Next") the sentence ends after the fourth.
+    """
+    skip: set[int] = set()
+    size = len(line)
+    for match in _SPACED_ELLIPSIS.finditer(line):
+        start, end = match.span()
+        skip.update(range(start + 1, end + 1))
+        dots = match.group().count(".")
+        nxt = _skip_blanks(line, end)
+        follows = _NEXT_WORD.match(line, nxt).group(1) if nxt < size else ""
+        if not follows or not follows[0].isupper():
+            continue
+        attached = start > 0 and line[start - 1] not in _BLANK_SET
+        cuts.add(start + 1 if attached and dots >= 4 else end)
+    return skip
+
+
+def _no_space_boundary(line: str, match: re.Match, lang: _Language) -> bool:
+    """Does "world.Today" (a full stop that lost its space) end a sentence?"""
+    start = match.start()
+    tok_start, _ = _word_before(line, start)
+    tok_end = match.end()
+    while tok_end < len(line) and line[tok_end] not in _BLANK_SET:
+        tok_end += 1
+    if _NO_SPACE_TOKEN.search(line, tok_start, tok_end):
+        return False  # "Jane.Doe@example.com", "bbc.co.uk/News", "Amazon.com"
+    # Judge it as if the space were there: "Mr.Smith" stays, "1,000.That" ends.
+    return bool(
+        _judge(line[: match.end()] + " " + line[match.end() :], match.end(), match.end() + 1, lang)
+    )
+
+
+def _list_items(line: str) -> list[tuple[int, int]]:
+    """Where the items of a list written on one line start, after the first, and where each
+    one's marker ends."""
+    first = _LIST_START.match(line)
+    bullet, label, style = first.group(1) or "", first.group(2), first.group(3)
+    bullet_pattern = re.escape(bullet.strip()) + r"\s*" if bullet else ""
+    cuts = []
+    pos = first.end()
+    while True:
+        label = str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
+        pattern = re.compile(rf"\s({bullet_pattern}{re.escape(label)}{re.escape(style)})\s")
+        match = pattern.search(line, pos)
+        if not match:
+            return cuts
+        cuts.append((match.start(1), match.end(1)))
+        pos = match.end(1)
 
 
 # --------------------------------------------------------------------------------------------
