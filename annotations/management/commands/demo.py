@@ -6,12 +6,16 @@ For trying the app on a laptop only: the passwords are printed and well known.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from annotations import readers, services
 from annotations.errors import DomainError, Duplicate
@@ -25,6 +29,18 @@ DEMO_USERS = [
     ("reviewer1", "reviewer1", "reviewer"),
     ("reviewer2", "reviewer2", "reviewer"),
 ]
+# The demo's work is spread over the past weeks, so the dashboard's 30-day charts (throughput,
+# agreement over time, backlog by age) show a history rather than one spike today.
+IMPORTED_DAYS_AGO = 34  # the first article; each next one two days later
+REVIEWED_DAYS_AGO = 27  # the first claim's review; the last one's today
+
+
+@contextmanager
+def as_of(when: datetime):
+    """Run the services as if it were `when`: every timestamp they and the fields take comes
+    from timezone.now(), so the demo goes through the usual write path, only earlier."""
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        yield
 
 
 class Command(BaseCommand):
@@ -65,12 +81,14 @@ class Command(BaseCommand):
 
     def _articles(self, importer) -> int:
         created = skipped = 0
+        start = timezone.now().replace(hour=8, minute=30) - timedelta(days=IMPORTED_DAYS_AGO)
         for record in readers.read_paths(sorted(DEMO_DIR.iterdir())):
             if record.error:
                 self.stderr.write(f"demo article {record.origin}: {record.error}")
                 continue
             try:
-                services.article_import(data=record.data, imported_by=importer)
+                with as_of(start + timedelta(days=2 * (created + skipped))):
+                    services.article_import(data=record.data, imported_by=importer)
                 created += 1
             except Duplicate:
                 skipped += 1
@@ -85,11 +103,23 @@ class Command(BaseCommand):
         labels = list(Label.objects.active())
         rated = [lb for lb in labels if not lb.requires_evidence]
         claims = list(Sentence.objects.claims().order_by("article_id", "index"))
+        now = timezone.now()
+
+        def day(number: int, later: float = 0.0) -> datetime:
+            # Through the claims in order over the past weeks, in working hours, never ahead
+            # of now; `later` days after the claim's first review.
+            days_ago = REVIEWED_DAYS_AGO * (1 - number / len(claims))
+            when = now.replace(hour=9, minute=0) - timedelta(days=round(days_ago))
+            when += timedelta(hours=rng.uniform(0, 8) + 24 * later)
+            return min(when, now - timedelta(minutes=len(claims) - number))
+
         for number, sentence in enumerate(claims):
             if number % 3 == 2:  # leave a third pending
                 continue
             first = rng.choice(rated)
-            services.review_save(sentence=sentence, reviewer=users["reviewer1"], label=first)
+            reviewed = day(number)
+            with as_of(reviewed):
+                services.review_save(sentence=sentence, reviewer=users["reviewer1"], label=first)
             if number % 3 == 0:
                 # Mostly agree, sometimes dispute; evidence where the label requires it.
                 second = first if rng.random() < 0.7 else rng.choice(labels)
@@ -105,28 +135,36 @@ class Command(BaseCommand):
                     if second.requires_evidence
                     else []
                 )
-                services.review_save(
-                    sentence=sentence,
-                    reviewer=users["reviewer2"],
-                    label=second,
-                    note="Checked against the council minutes.",
-                    evidence=evidence,
-                )
+                second_at = max(day(number, later=rng.uniform(0, 2)), reviewed)
+                with as_of(second_at):
+                    services.review_save(
+                        sentence=sentence,
+                        reviewer=users["reviewer2"],
+                        label=second,
+                        note="Checked against the council minutes.",
+                        evidence=evidence,
+                    )
                 if second == first and number % 2 == 0:
                     # Every other settled claim published, so the public pages show some.
                     publish = first.is_claim and number % 4 == 0
-                    services.verdict_set(
-                        sentence=sentence,
-                        user=users["editor"],
-                        label=first,
-                        rationale="Both reviewers agree; the council minutes bear it out.",
-                        evidence=[
-                            {
-                                "url": "https://example.org/council-minutes",
-                                "title": "Council minutes",
-                                "quote": "",
-                                "stance": "context",
-                            }
-                        ],
-                        published=publish,
-                    )
+                    decided = max(day(number, later=2.5), second_at)
+                    with as_of(decided):
+                        self._verdict(sentence, users["editor"], first, publish)
+
+    @staticmethod
+    def _verdict(sentence, editor, label, publish: bool) -> None:
+        services.verdict_set(
+            sentence=sentence,
+            user=editor,
+            label=label,
+            rationale="Both reviewers agree; the council minutes bear it out.",
+            evidence=[
+                {
+                    "url": "https://example.org/council-minutes",
+                    "title": "Council minutes",
+                    "quote": "",
+                    "stance": "context",
+                }
+            ],
+            published=publish,
+        )
