@@ -43,6 +43,20 @@ PIECES = [
     "...",
     "?!",
     "No final stop",
+    # The English rules that do not come from pysbd: lists on one line, spaced ellipses, lost
+    # spaces, footnotes, dashes after abbreviations, the pronoun I.
+    "1.) The first item 2.) The second item",
+    "a. One b. Two",
+    "\u2022 9. Nine \u2022 10. Ten",
+    "compounds. . . . The",
+    " . . . ",
+    "world.Today is Tuesday.Mr. Smith",
+    "5.1%.[3] ",
+    "Nev. \u2014 A",
+    "you and I. Did",
+    "\u0301.",
+    "\U0001f469\u200d\U0001f467",
+    "\u00ab\u0422. \u0435. \u0442\u0430\u043a\u00bb",
 ]
 
 bodies = st.one_of(
@@ -80,6 +94,9 @@ def test_offsets_are_exact_ordered_and_cover_every_visible_character(body):
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
-@given(body=bodies, language=st.sampled_from(["de", "fr", "es", "ru", "zh", "ar", "xx"]))
+@given(
+    body=bodies,
+    language=st.sampled_from(["de", "fr", "es", "it", "nl", "pl", "ru", "uk", "zh", "ar", "xx"]),
+)
 def test_the_same_holds_in_other_languages(body, language):
     _check(body, language)
