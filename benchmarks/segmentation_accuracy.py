@@ -36,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pysbd
+from pysbd.languages import LANGUAGE_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing the project
@@ -46,6 +47,7 @@ from import_bench import make_article  # noqa: E402
 from annotations.segmentation import segment  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "segmentation"
+LANGUAGES = ["de", "fr", "es", "it", "nl", "pl", "ru", "uk"]
 SAMPLE = ROOT / "tests" / "data" / "harbour-flood.txt"
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -72,14 +74,18 @@ def load_cases(name: str) -> list[dict]:
 # --------------------------------------------------------------------------------------------
 
 
-def _line_splitters() -> dict[str, Callable[[str], list[str]] | None]:
+def _line_splitters(language: str) -> dict[str, Callable[[str], list[str]] | None]:
+    """The other splitters for `language`; syntok, nupunkt and blingfire have no languages (their
+    rules or models are English or language-neutral) and pysbd falls back to English where it
+    has no rules of the language."""
     found: dict[str, Callable[[str], list[str]] | None] = {}
-    segmenter = pysbd.Segmenter(language="en", clean=False)
+    code = language if language in LANGUAGE_CODES else "en"
+    segmenter = pysbd.Segmenter(language=code, clean=False)
     found["pysbd"] = segmenter.segment
     try:
         import sentencex
 
-        found["sentencex"] = lambda line: list(sentencex.segment("en", line))
+        found["sentencex"] = lambda line: list(sentencex.segment(language, line))
     except ImportError:
         found["sentencex"] = None
     try:
@@ -145,11 +151,12 @@ def ours(body: str) -> Spans:
     return [(s.start, s.end) for s in segment(body)]
 
 
-def contestants() -> dict[str, Callable[[str], Spans] | None]:
+def contestants(language: str = "en") -> dict[str, Callable[[str], Spans] | None]:
     result: dict[str, Callable[[str], Spans] | None] = {
-        name: by_lines(split) if split else None for name, split in _line_splitters().items()
+        name: by_lines(split) if split else None
+        for name, split in _line_splitters(language).items()
     }
-    result["ours"] = ours
+    result["ours"] = lambda body: [(s.start, s.end) for s in segment(body, language)]
     return result
 
 
@@ -190,7 +197,7 @@ def score(cases: list[dict], splitter: Callable[[str], Spans]) -> dict[str, floa
 
 def misses(cases: list[dict]) -> None:
     for case in cases:
-        got = [case["text"][s:e] for s, e in ours(case["text"])]
+        got = [s.text for s in segment(case["text"], case["language"])]
         if got != case["sentences"]:
             print(f"- {case['id']}\n  expected: {case['sentences']}\n  got:      {got}")
 
@@ -218,12 +225,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--articles", type=int, default=700, help="generated articles to time")
     parser.add_argument("--show", choices=["tune", "heldout"], help="list our misses on a half")
+    parser.add_argument("--language", help="with --show: only this language's cases")
     args = parser.parse_args()
 
     golden = load_cases("en-golden-rules.jsonl")
     news = load_cases("en-news.jsonl")
+    others = {code: load_cases(f"{code}.jsonl") for code in LANGUAGES}
     if args.show:
-        misses([c for c in golden + news if c["half"] == args.show])
+        pool = golden + news + [c for cases in others.values() for c in cases]
+        if args.language:
+            pool = [c for c in pool if c["language"] == args.language]
+        misses([c for c in pool if c["half"] == args.show])
         return
 
     def half(cases: list[dict], name: str) -> list[dict]:
@@ -244,18 +256,23 @@ def main() -> None:
     header = f"| {'boundary F1 (cases)':<{width}} | " + " | ".join(f"{n:>9}" for n in names)
     print(header + " |")
     print("|" + "-" * (width + 2) + "|" + "|".join("-" * 11 for _ in names) + "|")
-    for label, cases in sets:
+
+    def row(label: str, cases: list[dict], runners: dict, key: str = "f1") -> None:
         cells = []
         for name in names:
             run = runners[name]
-            cells.append(f"{score(cases, run)['f1']:>9.3f}" if run else f"{'-':>9}")
+            cells.append(f"{score(cases, run)[key]:>9.3f}" if run else f"{'-':>9}")
         print(f"| {label + f' ({len(cases)})':<{width}} | " + " | ".join(cells) + " |")
+
+    for label, cases in sets:
+        row(label, cases, runners)
     for label, cases in sets[4:6]:
-        cells = []
-        for name in names:
-            run = runners[name]
-            cells.append(f"{score(cases, run)['exact']:>9.3f}" if run else f"{'-':>9}")
-        print(f"| {'exact cases, ' + label:<{width}} | " + " | ".join(cells) + " |")
+        row("exact cases, " + label, cases, runners, "exact")
+    for code in LANGUAGES:
+        language_runners = contestants(code)
+        for name in ("tune", "heldout"):
+            label = f"{code}, {'held out' if name == 'heldout' else name}"
+            row(label, half(others[code], name), language_runners)
 
     if args.no_speed:
         return
