@@ -143,6 +143,20 @@ _TITLES = _words(
     """
 )
 
+# Titles and the words for street, square, town ... in the other languages: they come before a
+# name, so a capitalised word after them continues the sentence.
+_NAME_PREFIXES = _words(
+    """
+    dhr mevr mw drs ir ing prof dr hr fr frau mme mlle sig sra srta dott avv lic
+    ul al pl os gen płk
+    вул пров просп пл бул м с смт ул г пгт пр проф д-р акад ім св
+    """
+)
+
+# "year(s)" after a year in Ukrainian, Russian and Polish: a capitalised word after it starts a
+# new sentence.
+_YEAR_WORDS = _words("р рр г гг r")
+
 # Never the last word of a sentence: they announce what follows ("e.g. apples", "Brazil vs. Spain").
 _NEVER_FINAL = _words("eg ie cf viz vs v approx ca esp incl")
 
@@ -263,9 +277,16 @@ def _language_for(code: str) -> _Language:
     return _Language(code)
 
 
+# Languages pysbd has no rules for, read with those of a close one: Ukrainian and Belarusian
+# share Russian's script, quotes and most abbreviations; English rules would split "у м. Харків".
+_CLOSE_LANGUAGES = {"uk": "ru", "be": "ru"}
+
+
 def _language(language: str) -> _Language:
-    """The cached resources of a language; codes pysbd does not know fall back to English."""
+    """The cached resources of a language; codes pysbd does not know fall back to a close
+    language, else to English."""
     code = (language or "en").strip().lower().replace("_", "-").split("-")[0]
+    code = _CLOSE_LANGUAGES.get(code, code)
     return _language_for(code if code in LANGUAGE_CODES else "en")
 
 
@@ -389,6 +410,12 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     if _LIST_MARKER.fullmatch(stem.lstrip(_BULLETS)) and _starts_sentence(line, tok_start, known):
         return False  # "1. First item", "b. Second item", "... is this. 4. Another point"
     key = stem.lower()
+    if not english and key in _YEAR_WORDS and upper and _after_number(line, tok_start):
+        return True  # "набув чинності 1 січня 2024 р. Його", "na 2025 r. Opozycja"
+    if not english and key in _NAME_PREFIXES and upper:
+        return False  # "Mevr. Jansen", "ul. Marszałkowskiej", "вул. Хрещатик", "проф. Семенов"
+    if not english and stem.isdigit():
+        return None  # "vom 12. Juni": an ordinal in many languages; pysbd knows which
     if first.isdigit():
         # "No. 5", "Jan. 5", "approx. 3 kg": the number belongs to the abbreviation.
         return False if _is_abbreviation(stem, known) else unsure
@@ -428,6 +455,14 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     if english and key in _STATES and stem[0].isupper():
         return starter  # "SACRAMENTO, Calif. (AP)" goes on
     return True  # an ordinary word, a number or a closing bracket before a full stop
+
+
+def _after_number(line: str, tok_start: int) -> bool:
+    """Is the token at `tok_start` preceded by a number ("2024 р.")?"""
+    end = tok_start
+    while end > 0 and line[end - 1] in _BLANK_SET:
+        end -= 1
+    return end > 0 and line[end - 1].isdigit()
 
 
 def _after_lowercase_word(line: str, tok_start: int) -> bool:
