@@ -50,3 +50,59 @@ def test_sample_article_split_is_unchanged() -> None:
         for s in segment(body)
     ]
     assert got == recorded
+
+
+def _boundary_f1(cases: list[dict]) -> float:
+    hits = predicted = expected = 0
+    for case in cases:
+        text, cursor, gold = case["text"], 0, set()
+        for sentence in case["sentences"]:
+            cursor = text.find(sentence, cursor) + len(sentence)
+            gold.add(cursor)
+        got = {s.end for s in segment(text, case["language"])}
+        hits += len(gold & got)
+        predicted += len(got)
+        expected += len(gold)
+    precision, recall = hits / predicted, hits / expected
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.mark.parametrize("half", ["tune", "heldout"])
+def test_english_boundary_f1_is_at_least_0_98_on_each_half(half: str) -> None:
+    cases = [c for c in _cases() if c["language"] == "en" and c["half"] == half]
+    assert _boundary_f1(cases) >= 0.98
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "it", "nl", "pl", "ru", "uk"])
+def test_other_languages_stay_above_0_94(language: str) -> None:
+    """The figures in docs/segmentation.md; a change of rules that costs a language shows here."""
+    cases = [c for c in _cases() if c["language"] == language]
+    assert _boundary_f1(cases) >= 0.94
+
+
+def test_english_is_split_without_pysbd(monkeypatch) -> None:
+    """English goes through our own rules only (pysbd's processor is the slow part)."""
+    from annotations import segmentation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pysbd called for English")
+
+    monkeypatch.setattr(segmentation, "_pysbd_cuts", refuse)
+    body = (
+        "Dr. Osei arrived at 9 a.m. The meeting began. \u201cWe are here. We stay,\u201d he said."
+    )
+    assert [s.text for s in segment(body)] == [
+        "Dr. Osei arrived at 9 a.m.",
+        "The meeting began.",
+        "\u201cWe are here.",
+        "We stay,\u201d he said.",
+    ]
+
+
+def test_ukrainian_is_read_with_russian_rules_not_english_ones() -> None:
+    body = "Я народився у м. Харків. Закон набув чинності 1 січня 2024 р. Його наслідки помітні."
+    assert [s.text for s in segment(body, "uk")] == [
+        "Я народився у м. Харків.",
+        "Закон набув чинності 1 січня 2024 р.",
+        "Його наслідки помітні.",
+    ]
