@@ -160,12 +160,20 @@ _NAME_PREFIXES = _words(
 # new sentence.
 _YEAR_WORDS = _words("р рр г гг r")
 
+# Languages that write ordinals with a full stop ("am 3. Oktober").
+_ORDINAL_DOT = frozenset({"de"})
+
+# Languages split by our rules alone, without pysbd: those the evaluation set covers
+# (tests/data/segmentation/). The others (Chinese, Japanese, Arabic, Hindi ...) keep pysbd,
+# which knows their punctuation and needs no space after it.
+_OWN_RULES = frozenset({"en", "de", "fr", "es", "it", "nl", "pl", "ru"})
+
 # Never the last word of a sentence: they announce what follows ("e.g. apples", "Brazil vs. Spain").
 _NEVER_FINAL = _words("eg ie cf viz vs v approx ca esp incl")
 
 # Before a number they never end a sentence ("No. 5", "Jan. 5"); before a capitalised word they
 # usually do ("... arrives in Jan. The team ...").
-_NUMBER_PREFIXES = _words("no nos nr n° art vol pp p fig ch para sec op")
+_NUMBER_PREFIXES = _words("no nos nr n° art vol pp p fig ch para sec op str")
 _MONTHS = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
 
 # Often the last word of a sentence; a capitalised word after them starts a new one.
@@ -265,7 +273,9 @@ class _Language:
 
     def __init__(self, code: str):
         self.segmenter = pysbd.Segmenter(language=code, clean=False)
+        self.code = code
         self.english = code == "en"
+        self.own = code in _OWN_RULES
         # Our English lists are curated; pysbd's English list also holds ordinary words ("is",
         # "me", "may"), so it is only borrowed for the other languages ("Sra.", "z.B.", "Nr.").
         self.abbreviations: frozenset[str] = frozenset()
@@ -354,12 +364,14 @@ def _word_before(line: str, end: int) -> tuple[int, str]:
 def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     """Should a sentence end at `end`, with the next one starting at `nxt`?
 
-    True: a boundary. False: not a boundary. None: no opinion (keep what pysbd decided), which
-    only other languages than English get: English is decided here alone, without pysbd.
+    True: a boundary. False: not a boundary. None: no opinion, which only languages split by
+    pysbd get (pysbd's decision stands); for the languages split by our rules alone (`own`)
+    no opinion means no boundary.
     """
     english = lang.english
-    # "No opinion" in another language; in English, the answer our rules give by default.
-    unsure: bool | None = True if english else None
+    decisive = lang.own
+    # "No opinion" for pysbd's languages; for ours, the answer our rules give by default.
+    unsure: bool | None = True if decisive else None
     tok_start, token = _word_before(line, end)
     core = _FOOTNOTE.sub("", token).rstrip(_CLOSERS)
     if not core or core[-1] not in _FINAL:
@@ -377,7 +389,7 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     word = next_match.group(1)
     if not word:
         # The next sentence would start with a dash, a number sign, a currency sign ...
-        if not english:
+        if not decisive:
             return None
         if line[next_match.end() : next_match.end() + 1] in "—–-":
             return False  # "LAS VEGAS, Nev. — A gunman": a dash continues the sentence
@@ -388,10 +400,10 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
         # "iPhone", "eBay" are names, not lowercase words: read as capitalised.
         if not any(ch.isupper() for ch in word):
             return False
-        if not english:
+        if not decisive:
             return None
-    # English reads a letter of a script without case ("Ж" aside, "中") as a capital.
-    upper = first.isupper() or (english and not first.isdigit())
+    # Our rules read a letter of a script without case ("中") as a capital.
+    upper = first.isupper() or (decisive and not first.isdigit())
     # Our starter words are English. In another language a capitalised word that is not one
     # of them may still start a sentence ("8 h. Il est arrivé"): then pysbd decides.
     starter: bool | None = word.lower() in _STARTERS or (False if english else None)
@@ -407,7 +419,7 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     if "…" in marks or len(marks) > 1 or not stem:
         # An ellipsis ("...", "…"): a capital letter after it starts a new sentence; "He
         # paused... and left" was already settled by the lowercase rule.
-        return True if upper else (False if english else None)
+        return True if upper else (False if decisive else None)
 
     # A single full stop after `stem`.
     if _LIST_MARKER.fullmatch(stem.lstrip(_BULLETS)) and _starts_sentence(line, tok_start, known):
@@ -418,12 +430,15 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
     if not english and key in _NAME_PREFIXES and upper:
         return False  # "Mevr. Jansen", "ul. Marszałkowskiej", "вул. Хрещатик", "проф. Семенов"
     if not english and stem.isdigit():
-        return None  # "vom 12. Juni": an ordinal in many languages; pysbd knows which
+        if not decisive:
+            return None  # pysbd knows which languages write ordinals with a full stop
+        if lang.code in _ORDINAL_DOT and len(stem) <= 2 and upper:
+            return False  # "vom 12. Juni", "zum 3. Mal": an ordinal, not a sentence end
     if first.isdigit():
         # "No. 5", "Jan. 5", "approx. 3 kg": the number belongs to the abbreviation.
         return False if _is_abbreviation(stem, known) else unsure
     if not upper:
-        return None  # a letter without case, in another language than English
+        return None  # a letter without case, in a language pysbd splits
 
     if "." in stem:
         if not _DOTTED.fullmatch(stem):
@@ -444,6 +459,8 @@ def _judge(line: str, end: int, nxt: int, lang: _Language) -> bool | None:
             return False
         if english and stem == "I" and _after_lowercase_word(line, tok_start):
             return True  # "you and I. Did you" (but "Albert I. Jones" is an initial)
+        if not english and decisive and _after_number(line, tok_start):
+            return True  # "à 8 h. Il est arrivé": a unit after a number, not an initial
         return starter
     if key == "st" and _is_street(line, tok_start):
         return True  # "on Main St. Police said": a street name, and a new sentence after it
@@ -548,8 +565,8 @@ def _spans(line: str, cuts: list[int]) -> list[tuple[int, int]]:
 def _sentences(line: str, language: str) -> list[tuple[int, int]]:
     """Sentence spans of one trimmed, non-blank line."""
     lang = _language(language)
-    if lang.english:
-        return _spans(line, _english_cuts(line, lang))
+    if lang.own:
+        return _spans(line, _rule_cuts(line, lang))
     if not _TERMINATOR.search(line):
         return [(0, len(line))]
     size = len(line)
@@ -577,13 +594,13 @@ def _skip_blanks(line: str, pos: int) -> int:
     return pos
 
 
-def _english_cuts(line: str, lang: _Language) -> list[int]:
-    """Where the sentences of an English line end: every place where one may end, judged.
+def _rule_cuts(line: str, lang: _Language) -> list[int]:
+    """Where the sentences of a line end, by our rules alone: every place where one may end,
+    judged.
 
     No pysbd: every candidate (sentence-final punctuation, closing quotes and brackets, a
-    footnote marker, then a space) is decided by `_judge`, which has an answer for each in
-    English. On top come spaced ellipses, items of a list on one line and full stops that lost
-    their space.
+    footnote marker, then a space) is decided by `_judge`. On top come spaced ellipses, items
+    of a list on one line and (in English) full stops that lost their space.
     """
     cuts: set[int] = set()
     skip: set[int] = set()
@@ -602,7 +619,7 @@ def _english_cuts(line: str, lang: _Language) -> list[int]:
             nxt = _skip_blanks(line, cut)
             if nxt < size and _judge(line, cut, nxt, lang):
                 cuts.add(cut)
-        for match in _NO_SPACE.finditer(line):
+        for match in _NO_SPACE.finditer(line) if lang.english else ():
             if _no_space_boundary(line, match, lang):
                 cuts.add(match.end())
     return sorted(cuts)
