@@ -13,6 +13,8 @@ Pipeline for one body:
    sentences are split), plus lists written on one line, spaced ellipses and full stops that
    lost their space. No pysbd: without it English is about 25 times faster and more accurate
    (docs/segmentation.md).
+   German, French, Spanish, Italian, Dutch, Polish, Russian and Ukrainian go the same way,
+   with pysbd's abbreviations of the language (`_OWN_RULES`).
 4. Other languages go through pysbd; its sentences are mapped back onto the original line by
    walking forward from a cursor, so offsets are exact whatever pysbd did to the spacing, and
    the same heuristics then remove or add boundaries where they have an opinion.

@@ -106,3 +106,23 @@ def test_ukrainian_is_read_with_russian_rules_not_english_ones() -> None:
         "Закон набув чинності 1 січня 2024 р.",
         "Його наслідки помітні.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "body", "expected"),
+    [
+        ("de", "Wir trafen uns am 3. Oktober. Dr. Meier kam zu spät.", 2),
+        ("fr", "M. Dupont a quitté Paris à 8 h. Il est arrivé à Lyon.", 2),
+        ("ru", "Встреча прошла в г. Казани. Итоги не объявлены.", 2),
+    ],
+)
+def test_other_languages_with_rules_of_their_own_skip_pysbd(
+    monkeypatch, language: str, body: str, expected: int
+) -> None:
+    from annotations import segmentation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"pysbd called for {language}")
+
+    monkeypatch.setattr(segmentation, "_pysbd_cuts", refuse)
+    assert len(segment(body, language)) == expected
