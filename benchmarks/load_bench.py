@@ -77,28 +77,60 @@ def fill(articles: int) -> tuple[list[int], list[int], dict[str, str]]:
     return ids, claims, tokens
 
 
-def cpu_times(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL's processes, this
-    process (the clients) and the whole machine (everything, other work included)."""
-    import psutil
+class CpuMeter(threading.Thread):
+    """CPU seconds used by gunicorn (master and workers), PostgreSQL's processes, this process
+    (the clients) and the whole machine (everything, other work included) while it runs.
 
-    def used(process: psutil.Process) -> float:
+    Processes are sampled five times a second and each one's last reading kept, so workers
+    that gunicorn recycles during the run (max_requests) still count."""
+
+    def __init__(self, server_pid: int) -> None:
+        super().__init__(daemon=True, name="cpu-meter")
+        import psutil
+
+        self.psutil, self.server = psutil, psutil.Process(server_pid)
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.done = threading.Event()
+        self.sample(self.first)
+        self.machine = self.busy()
+
+    def busy(self) -> float:
+        times = self.psutil.cpu_times()
+        return times.user + times.system + getattr(times, "nice", 0.0)
+
+    def sample(self, into: dict[tuple[str, int], float]) -> None:
+        psutil = self.psutil
         try:
-            times = process.cpu_times()
+            workers = [self.server, *self.server.children(recursive=True)]
         except psutil.Error:
-            return 0.0
-        return times.user + times.system
+            workers = []
+        postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+        for part, processes in (
+            ("gunicorn", workers),
+            ("postgres", postgres),
+            ("clients", [psutil.Process()]),
+        ):
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                into[part, process.pid] = times.user + times.system
 
-    server = psutil.Process(server_pid)
-    machine = psutil.cpu_times()
-    return {
-        "gunicorn": used(server) + sum(used(p) for p in server.children(recursive=True)),
-        "postgres": sum(
-            used(p) for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
-        ),
-        "clients": used(psutil.Process()),
-        "all": machine.user + machine.system + getattr(machine, "nice", 0.0),
-    }
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.sample(self.last)
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.join()
+        self.sample(self.last)
+        spent = {"gunicorn": 0.0, "postgres": 0.0, "clients": 0.0}
+        for (part, pid), seconds in self.last.items():
+            spent[part] += seconds - self.first.get((part, pid), 0.0)
+        spent["all"] = self.busy() - self.machine
+        return spent
 
 
 def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
@@ -255,7 +287,8 @@ def main() -> None:
         warm = Client(port, tokens[REVIEWERS[0]], articles, claims, reviewed, threading.Event(), 99)
         for kind, _ in MIX[:3]:
             warm.one(kind)
-        cpu_before = cpu_times(server.pid)
+        meter = CpuMeter(server.pid)
+        meter.start()
         began = time.perf_counter()
         for client in clients:
             client.start()
@@ -264,7 +297,7 @@ def main() -> None:
         for client in clients:
             client.join(timeout=60)
         elapsed = time.perf_counter() - began
-        cpu_after = cpu_times(server.pid)
+        spent = meter.stop()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -291,7 +324,6 @@ def main() -> None:
     )
     print(f"errors:     {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
     # Where the CPU went, per request: the bound on two cores is 2,000 ms over the sum.
-    spent = {part: cpu_after[part] - cpu_before.get(part, 0.0) for part in cpu_after}
     ours = spent["gunicorn"] + spent["postgres"] + spent["clients"]
     print(
         "cpu per request: "
