@@ -159,7 +159,7 @@ def label(port: int, token: str, ids: list[int], threads: int) -> tuple[float, l
 def run(args: argparse.Namespace, database_url: str) -> None:
     """One database: fill it, serve it, label, check."""
     from common import django_setup, free_port
-    from load_bench import start_server
+    from load_bench import CpuMeter, start_server
 
     os.environ["API_TOKEN_THROTTLE_RATE"] = "100000/second"  # doccano's labelling has none
     django_setup(database_url)
@@ -178,7 +178,10 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         port = free_port()
         server = start_server(database_url, port, args.workers)
         try:
+            meter = CpuMeter(server.pid)
+            meter.start()
             seconds, errors = label(port, token, ids, args.threads)
+            spent = meter.stop()
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -188,6 +191,13 @@ def run(args: argparse.Namespace, database_url: str) -> None:
             f"{seconds:.1f} s -> {len(ids) / seconds:.0f} labels/s; errors {len(errors)}"
             f"{' ' + str(errors[:3]) if errors else ''}; stored {reviews:,} reviews, "
             f"{history:,} history entries",
+            flush=True,
+        )
+        # CPU per label: when the whole machine spent about what these did, nothing else ran.
+        print(
+            "cpu per label: "
+            + ", ".join(f"{part} {spent[part] * 1000 / len(ids):.2f} ms" for part in spent)
+            + " (all: the whole machine)",
             flush=True,
         )
         if reviews != len(ids) - len(errors) or history != reviews:
