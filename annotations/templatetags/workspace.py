@@ -37,7 +37,10 @@ def _piece(piece: dict[str, Any]) -> SafeString:
 
 @register.simple_tag
 def article_text(paragraphs: list[list[dict[str, Any]]]) -> SafeString:
-    """Each paragraph a <p> of sentence spans and the original text between them."""
+    """Each paragraph a <p> of sentence spans and the original text between them; each takes
+    its direction from its own text (dir="auto": Arabic or Hebrew reads right to left)."""
     return format_html_join(
-        "\n", "<p>{}</p>", ((SafeString("".join(_piece(p) for p in para)),) for para in paragraphs)
+        "\n",
+        '<p dir="auto">{}</p>',
+        ((SafeString("".join(_piece(p) for p in para)),) for para in paragraphs),
     )
