@@ -679,7 +679,8 @@
         offerUndo("Labelled " + labelName(s.mine.label) + ".", () => undoLabel(id, before));
       }
       const done = () => {
-        if (state.current !== id) return;
+        // An undo or a withdrawal may have taken the review away meanwhile: it says so itself.
+        if (state.current !== id || !s.mine) return;
         renderPanel();
         setSaveState("Saved (version " + s.mine.version + ")", "saved");
       };
