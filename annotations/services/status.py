@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
@@ -323,12 +323,33 @@ def statements_run(statements: Sequence[tuple[str, list]]) -> int:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            statements = [_server_prepared(cursor, sql, params) for sql, params in statements]
             sql = ";\n".join(sql for sql, _ in statements)
             cursor.execute(sql, [param for _, params in statements for param in params])
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
         return cursor.rowcount
+
+
+# The article summary's recomputation took PostgreSQL longer to plan (about 1 ms) than to run
+# (0.5 ms) on every save: it is prepared once per database session (PREPARE) and executed.
+_SUMMARY_PREPARED = "factcheck_article_summary"
+
+
+def _server_prepared(cursor: Any, sql: str, params: list) -> tuple[str, list]:
+    """`sql` as an EXECUTE of the session's prepared statement if it is the summary's
+    recomputation (prepared on first use on each database connection), else as it is."""
+    if sql is not summaries.article_summary_sql():
+        return sql, params
+    # This thread's wrapper (django.db.connection is a proxy shared by every thread), and its
+    # session: after a reconnect the new session prepares it again.
+    wrapper = connections[connection.alias]
+    if getattr(wrapper, "_factcheck_summary_prepared", None) is not wrapper.connection:
+        # PREPARE outlives a rolled-back transaction: once done, it stays for the session.
+        cursor.execute(f"PREPARE {_SUMMARY_PREPARED}(bigint) AS {sql.replace('%s', '$1')}")
+        wrapper._factcheck_summary_prepared = wrapper.connection
+    return f"EXECUTE {_SUMMARY_PREPARED}(%s)", params
 
 
 def instance_update(instance: Model, fields: Sequence[str]) -> None:

@@ -132,17 +132,22 @@ def _summary_update_sql(apps: Any) -> str:
     return sql
 
 
-_ONE_SUMMARY: dict[str, str] = {}
+_ONE_SUMMARY: list[str] = []
+
+
+def article_summary_sql() -> str:
+    """article_summaries_refresh's UPDATE for one article (its id the one parameter), made
+    once: the same text on every database."""
+    if not _ONE_SUMMARY:
+        _ONE_SUMMARY.append(_summary_update_sql(global_apps).format(ids="%s"))
+    return _ONE_SUMMARY[0]
 
 
 def article_summary_statement(article_id: int) -> tuple[str, list[int]]:
     """article_summaries_refresh's UPDATE for one article, and its parameters, to run with
     other statements (services.status.sentence_status_refresh). It changes no row while the
     article has no summary: refresh it then, which adds it."""
-    sql = _ONE_SUMMARY.get(connection.vendor)
-    if sql is None:
-        sql = _ONE_SUMMARY[connection.vendor] = _summary_update_sql(global_apps).format(ids="%s")
-    return sql, [article_id]
+    return article_summary_sql(), [article_id]
 
 
 def article_summaries_refresh(article_ids: Iterable[int], *, apps: Any = global_apps) -> None:
