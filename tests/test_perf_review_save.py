@@ -200,3 +200,31 @@ def test_a_save_through_the_api_takes_these_queries(
     assert response.status_code == 201
     sentence.refresh_from_db()
     assert sentence.status == ("final" if agreeing else "disputed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_summary_is_prepared_once_per_database_session(reviewer):
+    """PostgreSQL keeps the article summary's recomputation prepared (PREPARE) for the
+    session; a new connection prepares it again, and saves after it still keep it exact."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PREPARE is PostgreSQL's")
+    sentence = article_create(sentences=2).sentences.order_by("index").first()
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_prepared_statements"
+                " WHERE name = 'factcheck_article_summary'"
+            )
+            return cursor.fetchone()[0]
+
+    services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
+    services.review_save(sentence=sentence, reviewer=reviewer, label="mixed")
+    assert prepared() == 1
+    connection.close()
+    services.review_save(sentence=sentence, reviewer=reviewer, label="false", evidence=EVIDENCE)
+    assert prepared() == 1
+    sentence.refresh_from_db()
+    assert (sentence.status, sentence.review_count) == ("in_review", 1)
