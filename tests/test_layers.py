@@ -22,6 +22,7 @@ BOTTOM = (
     "annotations.fields",
     "annotations.errors",
     "annotations.replica",
+    "annotations.prepared",
     *PURE,
 )
 WRITES = "annotations.services"
