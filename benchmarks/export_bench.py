@@ -196,6 +196,8 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
                                 label_ids[reviews[0][1]],
                                 sentence_id,
                                 article_id,
+                                "[]",
+                                False,
                             )
                         )
                         status = "final"
@@ -222,7 +224,8 @@ def fill(cursor, total: int, user_ids: dict[str, int], label_ids: dict[str, int]
             "review": "annotations_review (id, note, evidence, version, created_at, updated_at, "
             "label_id, reviewer_id, sentence_id, article_id)",
             "verdict": "annotations_verdict (id, rationale, is_consensus, needs_attention, "
-            "version, created_at, updated_at, decided_by_id, label_id, sentence_id, article_id)",
+            "version, created_at, updated_at, decided_by_id, label_id, sentence_id, article_id, "
+            "evidence, published)",
         }
         for name, buffer in tables.items():
             buffer.seek(0)
@@ -242,8 +245,8 @@ COPY (
            s.updated_at, a.title, a.url, a.source, a.published_at, a.language, tg.tags,
            a.checksum, CASE WHEN s.index = 0 THEN a.body END,
            ru.username, rl.slug, r.note, r.evidence, r.version, r.created_at, r.updated_at,
-           vl.slug, v.rationale, vu.username, v.is_consensus, v.needs_attention, v.version,
-           v.created_at, v.updated_at
+           vl.slug, v.rationale, vu.username, v.is_consensus, v.needs_attention, v.evidence,
+           v.published, v.published_at, v.corrected_at, v.version, v.created_at, v.updated_at
     FROM annotations_sentence s
     JOIN annotations_article a ON a.id = s.article_id
     LEFT JOIN (

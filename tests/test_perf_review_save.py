@@ -203,7 +203,7 @@ def test_a_save_through_the_api_takes_these_queries(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_summary_is_prepared_once_per_database_session(reviewer):
+def test_the_summary_is_prepared_once_per_database_session(seeded_transactional_db, reviewer):
     """PostgreSQL keeps the article summary's recomputation prepared (PREPARE) for the
     session; a new connection prepares it again, and saves after it still keep it exact."""
     from django.db import connection
