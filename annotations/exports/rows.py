@@ -64,7 +64,7 @@ class SentenceRow(NamedTuple):
     verdict_decided_by: str | None
     verdict_is_consensus: bool | None
     verdict_needs_attention: bool | None
-    verdict_evidence: list[dict[str, str]] | None
+    verdict_evidence_json: str | None  # the JSON text, decoded by orjson
     verdict_published: bool | None
     verdict_published_at: datetime | None
     verdict_corrected_at: datetime | None
@@ -91,7 +91,7 @@ SENTENCE_COLUMNS = (
     "verdict__decided_by__username",
     "verdict__is_consensus",
     "verdict__needs_attention",
-    "verdict__evidence",
+    "verdict_evidence_json",
     "verdict__published",
     "verdict__published_at",
     "verdict__corrected_at",
@@ -204,7 +204,13 @@ def sentence_pages(sentences: QuerySet[Sentence]) -> Iterator[list[SentenceRow]]
     """The sentences' rows, PAGE_SIZE at a time."""
     # On PostgreSQL .iterator() is a server-side cursor; inside the snapshot's transaction it
     # streams without being materialised first (WITH HOLD is only used in autocommit).
-    rows = sentences.values_list(*SENTENCE_COLUMNS).iterator(chunk_size=PAGE_SIZE)
+    # The verdict's evidence as JSON text, decoded by orjson in records(): with a JSONField
+    # in the row, Django would run its converters on every row (a sixth of the export's CPU).
+    rows = (
+        sentences.annotate(verdict_evidence_json=Cast("verdict__evidence", TextField()))
+        .values_list(*SENTENCE_COLUMNS)
+        .iterator(chunk_size=PAGE_SIZE)
+    )
     while page := list(map(_sentence_row, islice(rows, PAGE_SIZE))):
         yield page
 
@@ -329,7 +335,7 @@ def records(
                 verdict_decided_by,
                 verdict_is_consensus,
                 verdict_needs_attention,
-                verdict_evidence,
+                verdict_evidence_json,
                 verdict_published,
                 verdict_published_at,
                 verdict_corrected_at,
@@ -366,7 +372,7 @@ def records(
                             "decided_by": verdict_decided_by,
                             "is_consensus": verdict_is_consensus,
                             "needs_attention": verdict_needs_attention,
-                            "evidence": verdict_evidence,
+                            "evidence": orjson.loads(verdict_evidence_json),
                             "published": verdict_published,
                             "published_at": verdict_published_at,
                             "corrected_at": verdict_corrected_at,
