@@ -164,6 +164,16 @@ def sign_in(page, username: str, password: str = "pw") -> None:
     page.click("button[type=submit]")
 
 
+def workspace_open(page, article, username: str, fragment: str = "") -> None:
+    """Sign in as `username` and open the article's workspace (at `fragment`, e.g. "#s12")."""
+    from playwright.sync_api import expect
+
+    sign_in(page, username)
+    page.wait_for_url("**/")
+    page.goto(f"/articles/{article.pk}/{fragment}")
+    expect(page.locator("#workspace")).to_be_visible()
+
+
 @pytest.fixture
 def worked(settings, editor, reviewer, reviewer2):
     """An article with a review carrying evidence, a plain one, an editor's verdict and a

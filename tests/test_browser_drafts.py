@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import History, Preferences, Review
-from tests.conftest import sign_in
+from tests.conftest import workspace_open
 from tests.factories import UserFactory, article_create
 
 pytestmark = pytest.mark.browser
@@ -43,10 +43,7 @@ def at(article, index: int):
 
 
 def open_workspace(page, article, fragment: str = ""):
-    sign_in(page, "rita")
-    page.wait_for_url("**/")
-    page.goto(f"/articles/{article.pk}/{fragment}")
-    expect(page.locator("#workspace")).to_be_visible()
+    workspace_open(page, article, "rita", fragment)
 
 
 def test_esc_in_the_evidence_form_keeps_the_draft_and_the_waiting_label(page, article):

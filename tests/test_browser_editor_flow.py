@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Article, History, Review, Sentence, Verdict
-from tests.conftest import sign_in
+from tests.conftest import workspace_open
 from tests.factories import UserFactory, article_create
 
 pytestmark = pytest.mark.browser
@@ -50,10 +50,7 @@ def article(people):
 
 
 def open_workspace(page, article, username="ed"):
-    sign_in(page, username)
-    page.wait_for_url("**/")
-    page.goto(f"/articles/{article.pk}/")
-    expect(page.locator("#workspace")).to_be_visible()
+    workspace_open(page, article, username)
 
 
 def at(article, index: int) -> Sentence:

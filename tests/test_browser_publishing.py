@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Verdict
-from tests.conftest import sign_in
+from tests.conftest import workspace_open
 from tests.factories import UserFactory, article_create
 
 pytestmark = pytest.mark.browser
@@ -69,10 +69,7 @@ def first_claim(article):
 
 
 def open_workspace(page, article, username="ed"):
-    sign_in(page, username)
-    page.wait_for_url("**/")
-    page.goto(f"/articles/{article.pk}/")
-    expect(page.locator("#workspace")).to_be_visible()
+    workspace_open(page, article, username)
     page.keyboard.press("j")
 
 

@@ -23,6 +23,19 @@ pytestmark = pytest.mark.django_db
 SOURCE = {"url": "https://stats.example.org/table-4", "title": "Table 4", "stance": "refutes"}
 
 
+def publish(sentence, user, *, label="false", rationale="R", **changes):
+    """Set and publish a verdict with SOURCE as its source, as an editor would."""
+    return services.verdict_set(
+        sentence=sentence,
+        user=user,
+        label=label,
+        rationale=rationale,
+        evidence=[SOURCE],
+        published=True,
+        **changes,
+    )
+
+
 def put_verdict(client, sentence, *, version=None, **body):
     headers = {"HTTP_IF_MATCH": f'"{version}"'} if version else {}
     return client.put(f"/api/sentences/{sentence.pk}/verdict/", body, format="json", **headers)
@@ -117,14 +130,7 @@ def test_reviewers_may_not_publish(reviewer_client, sentence):
 
 
 def test_leaving_published_out_keeps_a_published_verdict_published(editor, sentence):
-    services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(sentence, editor)
     verdict = services.verdict_set(sentence=sentence, user=editor, label="false", rationale="R")
 
     assert verdict.published is True
@@ -133,14 +139,7 @@ def test_leaving_published_out_keeps_a_published_verdict_published(editor, sente
 
 def test_a_correction_keeps_it_published_and_is_logged(editor_client, editor, sentence):
     with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=UTC), tick=False):
-        first = services.verdict_set(
-            sentence=sentence,
-            user=editor,
-            label="false",
-            rationale="It rose.",
-            evidence=[SOURCE],
-            published=True,
-        )
+        first = publish(sentence, editor, rationale="It rose.")
     with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=UTC), tick=False):
         response = put_verdict(
             editor_client,
@@ -179,14 +178,7 @@ def test_changing_a_draft_is_no_correction(editor, sentence):
 
 
 def test_a_published_verdict_cannot_lose_its_sources(editor_client, editor, sentence):
-    first = services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    first = publish(sentence, editor)
 
     response = put_verdict(
         editor_client, sentence, version=first.version, label="false", rationale="R", evidence=[]
@@ -198,14 +190,7 @@ def test_a_published_verdict_cannot_lose_its_sources(editor_client, editor, sent
 
 
 def test_unpublishing_takes_it_down_and_is_kept_in_history(editor_client, editor, sentence):
-    first = services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    first = publish(sentence, editor)
 
     response = put_verdict(
         editor_client,
@@ -236,14 +221,7 @@ def test_consensus_verdicts_are_drafts(settings, reviewer, reviewer2, sentence):
 def test_a_flagged_published_verdict_stays_published(settings, editor, reviewer, sentence):
     settings.FACTCHECK_CONSENSUS_REVIEWERS = 0
     services.review_save(sentence=sentence, reviewer=reviewer, label="false", evidence=[SOURCE])
-    services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(sentence, editor)
 
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
 
@@ -252,14 +230,7 @@ def test_a_flagged_published_verdict_stays_published(settings, editor, reviewer,
 
 
 def test_restoring_an_earlier_version_of_a_published_verdict_is_a_correction(editor, sentence):
-    services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(sentence, editor)
     services.verdict_set(sentence=sentence, user=editor, label="misleading", rationale="S")
     first = History.objects.filter(entity=History.Entity.VERDICT).first()
 
@@ -276,14 +247,7 @@ def test_restoring_an_earlier_version_of_a_published_verdict_is_a_correction(edi
 def test_restoring_a_version_without_sources_cannot_leave_it_published(editor, sentence):
     services.verdict_set(sentence=sentence, user=editor, label="false", rationale="R")
     draft = History.objects.filter(entity=History.Entity.VERDICT).first()
-    services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(sentence, editor)
 
     with pytest.raises(InvalidInput):
         services.history_restore(sentence=sentence.pk, entry=draft.pk, editor=editor)
@@ -307,14 +271,7 @@ def test_blind_review_hides_drafts_but_not_what_is_public(
     assert reviewer_client.get(url).status_code == 404
     assert reviewer_client.get(f"/api/sentences/{sentence.pk}/").json()["verdict"] is None
 
-    services.verdict_set(
-        sentence=sentence,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(sentence, editor)
 
     assert reviewer_client.get(url).json()["label"] == "false"
     assert reviewer_client.get(f"/api/sentences/{sentence.pk}/").json()["verdict"]["published"]
@@ -331,14 +288,7 @@ def desk(settings, editor, reviewer):
     article_create(title="Untouched", body="Nothing here.")
     services.verdict_set(sentence=draft, user=editor, label="false", rationale="R")
     services.review_save(sentence=public, reviewer=reviewer, label="false", evidence=[SOURCE])
-    services.verdict_set(
-        sentence=public,
-        user=editor,
-        label="false",
-        rationale="R",
-        evidence=[SOURCE],
-        published=True,
-    )
+    publish(public, editor)
     services.review_save(sentence=public, reviewer=reviewer, label="accurate")  # flags it
     return draft, public
 
