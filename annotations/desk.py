@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from annotations import exports, selectors
+from annotations.fields import MAX_INT
 from annotations.models import Sentence
 from annotations.permissions import can_import_articles, viewer_for
 
@@ -44,7 +45,11 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     article = forms.IntegerField(
-        required=False, min_value=1, label="Article id", help_text="Empty: every article."
+        required=False,
+        min_value=1,
+        max_value=MAX_INT,  # wider than an id column: the export would refuse it
+        label="Article id",
+        help_text="Empty: every article.",
     )
     label = forms.ChoiceField(required=False, label="Label")
     status = forms.ChoiceField(
