@@ -58,6 +58,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its claims were last matched against other articles' (services/matching.py); null
+    # until then, which is what `manage.py match_claims` picks up.
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -610,3 +613,50 @@ class Preferences(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of user #{self.user_id}"
+
+
+class ClaimMatch(models.Model):
+    """`sentence` makes the same claim as `matched` (or its opposite), a claim sentence of
+    another article, found by annotations/matching (candidates, then the judge).
+
+    Stored both ways round: a pair found when the later article was imported shows on both
+    sentences. The matched sentence's verdict is read live, never copied here.
+    """
+
+    class Relation(models.TextChoices):
+        SAME = "same", "same claim"
+        OPPOSITE = "opposite", "opposite claim"
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="matches")
+    # The sentence's article, kept here so that the queue counts an article's matched claims
+    # without joining the sentences.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    matched = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
+    matched_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sentence", "-similarity", "matched"]
+        constraints = [
+            models.UniqueConstraint(fields=["sentence", "matched"], name="claim_match_unique"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("matched_article")),
+                name="claim_match_other_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(relation__in=["same", "opposite"]), name="claim_match_relation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(similarity__gte=0) & Q(similarity__lte=1),
+                name="claim_match_similarity_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["matched"], name="claim_match_matched_idx"),
+            models.Index(fields=["article", "relation"], name="claim_match_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"sentence #{self.sentence_id} {self.relation} #{self.matched_id}"
