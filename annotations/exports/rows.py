@@ -46,7 +46,7 @@ class ExportParams:
 
 
 class SentenceRow(NamedTuple):
-    """A sentence with its verdict (verdict_id None: no verdict), as the sentence query reads."""
+    """A sentence as the sentence query reads it (SENTENCE_COLUMNS, in this order)."""
 
     id: int
     article_id: int
@@ -58,22 +58,8 @@ class SentenceRow(NamedTuple):
     kind: str
     status: str
     updated_at: datetime
-    verdict_id: int | None
-    verdict_label: str | None
-    verdict_rationale: str | None
-    verdict_decided_by: str | None
-    verdict_is_consensus: bool | None
-    verdict_needs_attention: bool | None
-    verdict_evidence_json: str | None  # the JSON text, decoded by orjson
-    verdict_published: bool | None
-    verdict_published_at: datetime | None
-    verdict_corrected_at: datetime | None
-    verdict_version: int | None
-    verdict_created_at: datetime | None
-    verdict_updated_at: datetime | None
 
 
-# The query's column for each field of SentenceRow, in the same order.
 SENTENCE_COLUMNS = (
     "id",
     "article_id",
@@ -85,19 +71,41 @@ SENTENCE_COLUMNS = (
     "kind",
     "status",
     "updated_at",
-    "verdict__id",
-    "verdict__label__slug",
-    "verdict__rationale",
-    "verdict__decided_by__username",
-    "verdict__is_consensus",
-    "verdict__needs_attention",
-    "verdict_evidence_json",
-    "verdict__published",
-    "verdict__published_at",
-    "verdict__corrected_at",
-    "verdict__version",
-    "verdict__created_at",
-    "verdict__updated_at",
+)
+
+
+class VerdictRow(NamedTuple):
+    """A verdict as the verdicts query reads it (VERDICT_COLUMNS, in this order)."""
+
+    sentence_id: int
+    label: str
+    rationale: str
+    decided_by: str | None
+    is_consensus: bool
+    needs_attention: bool
+    evidence_json: str  # the JSON text, decoded by orjson
+    published: bool
+    published_at: datetime | None
+    corrected_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+VERDICT_COLUMNS = (
+    "sentence_id",
+    "label__slug",
+    "rationale",
+    "decided_by__username",
+    "is_consensus",
+    "needs_attention",
+    "evidence_json",
+    "published",
+    "published_at",
+    "corrected_at",
+    "version",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -142,6 +150,7 @@ ARTICLE_COLUMNS = ("id", "title", "url", "source", "published_at", "language", "
 # A fetched tuple as a row shape, in C: NamedTuple._make, a Python function checking the length,
 # was a sixth of the export's time. The columns above match the fields, so nothing is checked.
 _sentence_row = partial(tuple.__new__, SentenceRow)
+_verdict_row = partial(tuple.__new__, VerdictRow)
 
 
 def sentences_for_export(
@@ -204,13 +213,9 @@ def sentence_pages(sentences: QuerySet[Sentence]) -> Iterator[list[SentenceRow]]
     """The sentences' rows, PAGE_SIZE at a time."""
     # On PostgreSQL .iterator() is a server-side cursor; inside the snapshot's transaction it
     # streams without being materialised first (WITH HOLD is only used in autocommit).
-    # The verdict's evidence as JSON text, decoded by orjson in records(): with a JSONField
-    # in the row, Django would run its converters on every row (a sixth of the export's CPU).
-    rows = (
-        sentences.annotate(verdict_evidence_json=Cast("verdict__evidence", TextField()))
-        .values_list(*SENTENCE_COLUMNS)
-        .iterator(chunk_size=PAGE_SIZE)
-    )
+    # The verdicts are read per page (page_verdicts): joined in here, they doubled the time
+    # the cursor took, for the few sentences that have one.
+    rows = sentences.values_list(*SENTENCE_COLUMNS).iterator(chunk_size=PAGE_SIZE)
     while page := list(map(_sentence_row, islice(rows, PAGE_SIZE))):
         yield page
 
@@ -247,19 +252,22 @@ class _IdIn(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
 
 
-def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The reviews of a page's sentences (and maybe of a few others) as exported, by sentence."""
+def _in_page(sentence_ids: list[int]) -> Q | Lookup:
+    """A filter on `sentence_id` for the rows of a page's sentences (and maybe a few others)."""
     low, high = min(sentence_ids), max(sentence_ids)
     if high - low < 2 * len(sentence_ids):
         # Sentences imported together have consecutive ids, so a page is mostly one range:
         # planned at once and read in one index range scan, 10% faster overall than the list.
-        # The few other sentences' reviews cost little and are never looked up.
-        in_page = Q(sentence_id__gte=low, sentence_id__lte=high)
-    else:  # a filtered export's page is sparse
-        in_page = _IdIn(F("sentence_id"), sentence_ids)
+        # The few other sentences' rows cost little and are never looked up.
+        return Q(sentence_id__gte=low, sentence_id__lte=high)
+    return _IdIn(F("sentence_id"), sentence_ids)  # a filtered export's page is sparse
+
+
+def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The reviews of a page's sentences (and maybe of a few others) as exported, by sentence."""
     by_sentence: dict[int, list[dict[str, Any]]] = {}
     rows = (
-        Review.objects.filter(in_page)
+        Review.objects.filter(_in_page(sentence_ids))
         # Decoded by orjson below: several times faster than JSONField's json.loads.
         .annotate(evidence_json=Cast("evidence", TextField()))
         .order_by("sentence_id", "created_at", "id")
@@ -279,6 +287,33 @@ def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
             }
         )
     return by_sentence
+
+
+def page_verdicts(sentence_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The verdicts of a page's sentences (and maybe of a few others) as exported, by sentence."""
+    rows = (
+        Verdict.objects.filter(_in_page(sentence_ids))
+        # Decoded by orjson below, as the reviews' evidence.
+        .annotate(evidence_json=Cast("evidence", TextField()))
+        .values_list(*VERDICT_COLUMNS)
+    )
+    return {
+        verdict.sentence_id: {
+            "label": verdict.label,
+            "rationale": verdict.rationale,
+            "decided_by": verdict.decided_by,
+            "is_consensus": verdict.is_consensus,
+            "needs_attention": verdict.needs_attention,
+            "evidence": orjson.loads(verdict.evidence_json),
+            "published": verdict.published,
+            "published_at": verdict.published_at,
+            "corrected_at": verdict.corrected_at,
+            "version": verdict.version,
+            "created_at": verdict.created_at,
+            "updated_at": verdict.updated_at,
+        }
+        for verdict in map(_verdict_row, rows)
+    }
 
 
 def articles_by_id(ids: list[int], *, with_body: bool) -> dict[int, tuple[dict[str, Any], str]]:
@@ -313,11 +348,13 @@ def records(
     """Batches of export records, in (article id, sentence index) order."""
     current_id, current_meta = None, None  # the article whose body has gone out already
     for page in sentence_pages(sentences_for_export(params, published_only=published_only)):
-        reviews = page_reviews([row.id for row in page])
+        ids = [row.id for row in page]
+        reviews, verdicts = page_reviews(ids), page_verdicts(ids)
         for run in article_runs(page):
             new_ids = list(dict.fromkeys(r.article_id for r in run if r.article_id != current_id))
             articles = articles_by_id(new_ids, with_body=with_body) if new_ids else {}
             batch = []
+            # A SentenceRow, unpacked: faster than reading its fields one by one.
             for (
                 sentence_id,
                 article_id,
@@ -328,21 +365,8 @@ def records(
                 text,
                 kind,
                 status,
-                updated_at,
-                verdict_id,
-                verdict_label,
-                verdict_rationale,
-                verdict_decided_by,
-                verdict_is_consensus,
-                verdict_needs_attention,
-                verdict_evidence_json,
-                verdict_published,
-                verdict_published_at,
-                verdict_corrected_at,
-                verdict_version,
-                verdict_created_at,
-                verdict_updated_at,
-            ) in run:  # a SentenceRow, unpacked: faster than reading its fields one by one
+                updated,
+            ) in run:
                 if article_id != current_id:
                     current_meta, body = articles.pop(article_id)
                     current_id = article_id
@@ -361,25 +385,10 @@ def records(
                             "text": text,
                             "kind": kind,
                             "status": status,
-                            "updated_at": updated_at,
+                            "updated_at": updated,
                         },
                         "reviews": reviews.get(sentence_id, []),
-                        "verdict": None
-                        if verdict_id is None
-                        else {
-                            "label": verdict_label,
-                            "rationale": verdict_rationale,
-                            "decided_by": verdict_decided_by,
-                            "is_consensus": verdict_is_consensus,
-                            "needs_attention": verdict_needs_attention,
-                            "evidence": orjson.loads(verdict_evidence_json),
-                            "published": verdict_published,
-                            "published_at": verdict_published_at,
-                            "corrected_at": verdict_corrected_at,
-                            "version": verdict_version,
-                            "created_at": verdict_created_at,
-                            "updated_at": verdict_updated_at,
-                        },
+                        "verdict": verdicts.get(sentence_id),
                     }
                 )
             yield batch
