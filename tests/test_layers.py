@@ -16,7 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "annotations"
 
-PURE = ("annotations.segmentation", "annotations.agreement", "annotations.matching.judge")
+PURE = (
+    "annotations.segmentation",
+    "annotations.agreement",
+    "annotations.matching.judge",
+    "annotations.matching.lexicon",
+    "annotations.matching.quantities",
+    "annotations.matching.dates",
+    "annotations.matching.entities",
+)
 BOTTOM = (
     "annotations.models",
     "annotations.fields",

@@ -1,0 +1,458 @@
+"""Words for the claim judge: the tokenizer, a light stemmer, stop words, a small synonym table,
+negation cues and direction words (English).
+
+General knowledge only: each table should read as a lexicon, not as a list of test sentences.
+Pure Python (no Django).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a table written as one string."""
+    return text.split()
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    low: str  # lower case; a number as written without thousands separators ("1500000", "4.2")
+    orig: str  # as written
+    kind: str  # "word", "num", "abbr" (U.S.), "sym" (% $ £ € ¥)
+    start: int  # offset in the normalised text
+    gap: bool = False  # punctuation between this token and the one before (a clause boundary)
+
+
+_TOKEN = re.compile(
+    r"(?P<abbr>(?:[A-Za-z]\.){2,})"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+,\d{1,2}(?![\d,])|\d*\.\d+|\d+)"
+    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)"
+    r"|(?P<sym>[%$£€¥])"
+)
+_GAP = re.compile(r"[,;:()\"!?]|\s[-–—]+\s|[.]\s")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
+# n't as a word of its own: "didn't" -> "did not", "can't" -> "can not", "won't" -> "will not"
+_NT_STEMS = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    text = normalise(text)
+    end = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "word"
+        orig = match.group()
+        start = match.start()
+        gap = bool(_GAP.search(text[end:start]))
+        end = match.end()
+        if kind == "num":
+            if re.fullmatch(r"\d+,\d{1,2}", orig):  # a decimal comma: "4,2"
+                low = orig.replace(",", ".")
+            else:
+                low = orig.replace(",", "")
+            tokens.append(Token(low, orig, kind, start, gap))
+            continue
+        if kind == "word":
+            low = orig.lower()
+            if low.endswith("n't") and len(low) > 3:
+                head = low[:-3]
+                tokens.append(Token(_NT_STEMS.get(head, head), orig[:-3], kind, start, gap))
+                tokens.append(Token("not", "n't", kind, start + len(head)))
+                continue
+            if low.endswith("'s"):
+                low, orig = low[:-2], orig[:-2]
+            elif low.endswith("'"):
+                low, orig = low[:-1], orig[:-1]
+            tokens.append(Token(low, orig, kind, start, gap))
+            continue
+        tokens.append(Token(orig.lower(), orig, kind, start, gap))
+    return tokens
+
+
+# --- stems ------------------------------------------------------------------------------------
+
+# Irregular verb forms and plurals the suffix rules cannot reach.
+IRREGULAR = {
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "grew": "grow",
+    "grown": "grow",
+    "won": "win",
+    "lost": "lose",
+    "beaten": "beat",
+    "shrank": "shrink",
+    "shrunk": "shrink",
+    "sank": "sink",
+    "sunk": "sink",
+    "slid": "slide",
+    "went": "go",
+    "gone": "go",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "said": "say",
+    "says": "say",
+    "told": "tell",
+    "left": "leave",
+    "held": "hold",
+    "paid": "pay",
+    "sold": "sell",
+    "bought": "buy",
+    "built": "build",
+    "began": "begin",
+    "begun": "begin",
+    "spent": "spend",
+    "met": "meet",
+    "led": "lead",
+    "hit": "hit",
+    "cut": "cut",
+    "set": "set",
+    "struck": "strike",
+    "fought": "fight",
+    "found": "find",
+    "thought": "think",
+    "brought": "bring",
+    "kept": "keep",
+    "sent": "send",
+    "chose": "choose",
+    "chosen": "choose",
+    "drew": "draw",
+    "drawn": "draw",
+    "ran": "run",
+    "saw": "see",
+    "seen": "see",
+    "wrote": "write",
+    "written": "write",
+    "broke": "break",
+    "broken": "break",
+    "froze": "freeze",
+    "frozen": "freeze",
+    "overtook": "overtake",
+    "overtaken": "overtake",
+    "withdrew": "withdraw",
+    "withdrawn": "withdraw",
+    "hid": "hide",
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "feet": "foot",
+    "teeth": "tooth",
+    "lives": "life",
+    "wives": "wife",
+    "knives": "knife",
+    "data": "datum",
+    "died": "die",
+    "dies": "die",
+    "dying": "die",
+    "lied": "lie",
+    "better": "good",
+    "best": "good",
+    "worse": "bad",
+    "worst": "bad",
+}
+
+
+def stem(word: str) -> str:
+    """A light stemmer: plural and verb endings off, and a final "e", so that "increase",
+    "increased", "increases" and "increasing" meet; British and American spellings meet."""
+    word = IRREGULAR.get(word, word)
+    if len(word) <= 3:
+        return word
+    if word.endswith("isation") or word.endswith("ization"):
+        word = word[:-7] + "ize"
+    elif word.endswith("ise") or word.endswith("ised") or word.endswith("ises"):
+        word = word[: word.rindex("is")] + "ize"
+    elif word.endswith("ising"):
+        word = word[:-5] + "ize"
+    if word.endswith("our") and len(word) > 5:  # labour, favour
+        word = word[:-3] + "or"
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # dropped -> drop, stopping -> stop
+            elif word.endswith("i"):
+                word = word[:-1] + "y"  # carried -> carry
+            break
+    if word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+# --- stop words --------------------------------------------------------------------------------
+
+STOP = frozenset(
+    split_words(
+        """
+    a an the and or but if then than that this these those there here of in on at to for
+    from by with as into onto over under about after before during since until till
+    through between among within without against per via is are was were be been being am
+    do does did done doing has have had having will would shall should can could may might
+    must it its it's they them their theirs he him his she her hers we us our ours you
+    your yours i me my mine who whom whose which what when where why how also just only
+    even still yet so such very too much many some any each every both either all other
+    another own same one's s t say said says according spokesperson spokesman spokeswoman
+    statement official officials while whereas although though because however moreover
+    meanwhile now then again ever around roughly approximately about nearly almost some
+    just more-or-less also further latest new recent recently reportedly really actually
+    one following part number amount level total kind type lot
+"""
+    )
+)
+
+# Phrases reduced to a single word before stemming (general English equivalences).
+PHRASES: dict[tuple[str, ...], str] = {
+    ("go", "up"): "rise",
+    ("went", "up"): "rise",
+    ("gone", "up"): "rise",
+    ("goes", "up"): "rise",
+    ("go", "down"): "fall",
+    ("went", "down"): "fall",
+    ("gone", "down"): "fall",
+    ("goes", "down"): "fall",
+    ("shot", "up"): "rise",
+    ("laid", "off"): "fire",
+    ("lay", "off"): "fire",
+    ("turned", "down"): "reject",
+    ("turn", "down"): "reject",
+    ("voted", "against"): "reject",
+    ("voted", "for"): "approve",
+    ("vote", "against"): "reject",
+    ("vote", "for"): "approve",
+    ("signed", "off"): "approve",
+    ("hat", "trick"): "hattrick",
+    ("jobless", "rate"): "unemployment",
+    ("unemployment", "rate"): "unemployment",
+    ("rate", "of", "unemployment"): "unemployment",
+    ("price", "growth"): "inflation",
+    ("prime", "minister"): "premier",
+    ("head", "of", "state"): "president",
+    ("per", "cent"): "percent",
+    ("a", "lot", "of"): "many",
+    ("more", "than"): "above",
+    ("less", "than"): "below",
+    ("fewer", "than"): "below",
+    ("at", "least"): "above",
+    ("in", "favour", "of"): "approve",
+    ("in", "favor", "of"): "approve",
+    ("put", "off"): "postpone",
+    ("called", "off"): "cancel",
+    ("call", "off"): "cancel",
+    ("set", "up"): "establish",
+    ("pay", "back"): "refund",
+    ("paid", "back"): "refund",
+    ("walk", "out"): "strike",
+    ("walked", "out"): "strike",
+    ("walk", "outs"): "strike",
+    ("passed", "away"): "die",
+    ("pass", "away"): "die",
+}
+PHRASE_LENGTHS = sorted({len(key) for key in PHRASES}, reverse=True)
+
+# Synonym groups: every word maps to the group's first word (compared after stemming).
+_SYNONYMS = """
+unemployment joblessness
+job employment post position
+rise increase climb grow jump soar surge gain rebound boost raise hike expand swell spike
+  mount advance escalate
+fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract sink
+  sag slip plummet dwindle diminish
+win beat defeat triumph
+lose
+approve pass adopt endorse back ratify accept authorize sanction
+reject block veto refuse oppose overturn
+regulator watchdog
+striker forward
+score net
+plant factory works
+case infection
+ban prohibit outlaw forbid bar
+allow permit let legalize
+begin start launch commence initiate open
+end finish conclude close stop halt cease terminate
+say state announce declare claim assert
+show reveal indicate suggest find
+buy purchase acquire
+sell
+company firm business corporation enterprise
+car vehicle automobile
+train rail railway
+big large huge major massive vast
+small little minor tiny
+kill slay
+die death dead
+help assist aid
+build construct erect
+need require
+child kid youngster
+government administration authorities
+leader head chief
+law legislation act bill statute
+rule regulation
+cost price
+money funding fund cash
+percent pct
+reach hit touch
+record unprecedented
+fire dismiss sack
+hire recruit employ
+police officer
+doctor physician
+shop store
+order instruct tell direct
+home house dwelling residence
+city town municipality
+country nation state
+worker employee staff
+rich wealthy
+poor impoverished
+fast quick rapid swift
+slow sluggish
+cheap inexpensive
+expensive costly pricey
+attack assault strike
+arrest detain
+accuse charge
+investigate probe examine
+warn caution
+plan intend aim
+cancel scrap
+postpone delay defer
+election vote poll ballot
+try attempt
+enough sufficient
+tax levy
+wage salary pay earnings
+inflation
+figure number statistic
+large
+minister secretary
+premier
+month
+elderly older
+almost nearly
+"""
+SYNONYMS: dict[str, str] = {}
+for _line in _SYNONYMS.strip().replace("\n  ", " ").splitlines():
+    _words = [stem(word) for word in _line.split()]
+    for _word in _words:
+        SYNONYMS.setdefault(_word, _words[0])
+
+
+def canon(word: str) -> str:
+    """The stem of `word`, through the synonym table."""
+    stemmed = stem(word)
+    return SYNONYMS.get(stemmed, stemmed)
+
+
+# --- negation ---------------------------------------------------------------------------------
+
+NEGATIONS = frozenset(split_words("not no never nobody none nothing neither nor cannot without"))
+# Verbs that deny what follows: "failed to reach", "denied that", "refused to sign".
+NEGATING_VERBS = frozenset(stem(word) for word in split_words("fail deny refuse"))
+# Negation words that do not negate the claim ("not only", "no later than", "no more than").
+NOT_NEGATING_AFTER = {
+    "not": frozenset({"only", "just", "least"}),
+    "no": frozenset({"later", "earlier", "doubt", "matter"}),
+}
+
+# --- direction --------------------------------------------------------------------------------
+
+# axis -> (words for +, words for -): comparing claims, the same axis with opposite signs on
+# the two sides is a reversal ("rose" / "fell", "approved" / "rejected"). Changes and
+# comparisons share an axis; superlatives and states have their own: "will rise to the lowest
+# level" reverses nothing.
+_DIRECTIONS = {
+    "change": (
+        "rise increase climb grow jump soar surge gain rebound boost raise hike expand widen "
+        "accelerate swell spike mount advance escalate strengthen improve win beat defeat "
+        "overtake outperform outpace more greater larger bigger higher above exceed surpass "
+        "outnumber ahead better stronger dearer costlier",
+        "fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract "
+        "sink sag slip plummet dwindle diminish narrow slow weaken worsen lose cut trail "
+        "underperform fewer less lesser smaller below behind worse weaker axe cheaper",
+    ),
+    "extreme": (
+        "highest largest biggest most best strongest peak",
+        "lowest smallest least worst weakest trough",
+    ),
+    "state": ("high strong rich", "low weak poor"),
+    "outcome": ("victory success", "loss defeat failure"),
+    "decision": (
+        "approve adopt endorse ratify accept authorize sanction allow permit legalize support "
+        "favor",
+        "reject veto oppose overturn ban prohibit outlaw forbid bar block",
+    ),
+    "verdict": ("convict guilty", "acquit innocent"),
+    "employment": ("hire recruit employ", "fire dismiss sack"),
+    "openness": ("open reopen", "close shut"),
+    "truth": ("true accurate correct", "false inaccurate incorrect wrong"),
+    "life": ("survive alive", "die dead kill"),
+}
+DIRECTIONS: dict[str, tuple[str, int]] = {}
+for _axis, (_up, _down) in _DIRECTIONS.items():
+    for _words, _sign in ((_up, 1), (_down, -1)):
+        for _word in _words.split():
+            DIRECTIONS.setdefault(_word, (_axis, _sign))
+            DIRECTIONS.setdefault(stem(_word), (_axis, _sign))
+# Reversals that are one fact seen from the other side when the actors swap too:
+# "Germany beat France" / "France lost to Germany", "A has more than B" / "B has less than A".
+CONVERSE_AXES = frozenset({"change"})
+# Words that are directional only before a figure: "up 5%", "over 40,000", "topped 7.8 million".
+DIRECTION_NEAR_NUMBER = {
+    "up": 1,
+    "down": -1,
+    "over": 1,
+    "under": -1,
+    "top": 1,
+    "topped": 1,
+    "tops": 1,
+}
+
+# --- attribution ------------------------------------------------------------------------------
+
+# Verbs that attribute a claim, as written: the claim after them ("X said (that) ...") or before
+# them ("..., X said") is the claim; the first group attributes with or without "that", the
+# second only with "that" or at the end ("The Senate confirmed the nominee" is a claim).
+SPEECH = frozenset(
+    split_words(
+        "say said says insist insisted insists claim claimed claims believe "
+        "believes believed argue argued argues allege alleged alleges warn warned warns show shows "
+        "showed shown think thinks thought predict predicted predicts"
+    )
+)
+SPEECH_WITH_THAT = frozenset(
+    split_words(
+        "tell told tells confirm confirmed confirms add added adds announce announced "
+        "announces report reported reports note noted notes reveal revealed reveals find "
+        "found finds suggest suggested suggests estimate estimated estimates conclude "
+        "concluded concludes admit admitted admits state stated states write wrote writes "
+        "indicate indicated indicates acknowledged ruled rules "
+    )
+)
+# Prefixes that negate an adjective: "illegal", "unsafe", "non-binding", "dishonest".
+NEGATING_PREFIXES = ("un", "il", "im", "in", "ir", "non", "dis")
