@@ -5,6 +5,8 @@ The workspace saves through the JSON API (static/js/workspace.js); these views o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,8 +14,9 @@ from django.shortcuts import render
 
 from annotations import selectors
 from annotations.filters import QueueFilter
-from annotations.permissions import viewer_for
+from annotations.permissions import Viewer, viewer_for
 from annotations.selectors.articles import QUEUE_PAGE_SIZE, queue_page
+from annotations.selectors.reuse import article_matches, checked_before_counts
 
 
 @login_required
@@ -31,6 +34,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         valid = filters.is_valid()  # else the reasons show next to the filters, with status 400
         articles = filters.qs if valid else queue.none()
         page = Paginator(articles, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_checked_before(viewer, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -44,7 +48,27 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The annotation workspace of one article."""
-    context = selectors.workspace(viewer_for(request.user), pk)
+    viewer = viewer_for(request.user)
+    context = selectors.workspace(viewer, pk)
     if context is None:
         raise Http404("No such article, or it is not assigned to you.")
+    # The "Checked before" box: each sentence's matches as the API's `matches` gives them, so
+    # the page needs no request of its own for them.
+    matches = article_matches(viewer, pk)
+    for sentence_id, sentence in context["data"]["sentences"].items():
+        sentence["matches"] = matches.get(sentence_id, [])
     return render(request, "annotations/article_detail.html", context)
+
+
+def _with_checked_before(viewer: Viewer, articles: Iterable) -> list:
+    """Each article of a queue page (a row's dict, or an Article) gets `checked_before`: its
+    claims checked before (selectors/reuse.py), one query for the page."""
+    articles = list(articles)
+    ids = [a["pk"] if isinstance(a, dict) else a.pk for a in articles]
+    counts = checked_before_counts(viewer, ids)
+    for article, pk in zip(articles, ids, strict=True):
+        if isinstance(article, dict):
+            article["checked_before"] = counts[pk]
+        else:
+            article.checked_before = counts[pk]
+    return articles

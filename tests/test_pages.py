@@ -55,15 +55,15 @@ def test_article_text_is_escaped(client, reviewer):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
-@pytest.mark.parametrize(("articles", "queries"), [(3, 5), (30, 6), (60, 6)])
+@pytest.mark.parametrize(("articles", "queries"), [(3, 6), (30, 7), (60, 7)])
 def test_article_list_query_count_does_not_grow(
     client, reviewer, django_assert_num_queries, articles, queries
 ):
     for _ in range(articles):
         article_create(sentences=2)
     client.force_login(reviewer)
-    # session + user + viewer's role + articles page with counts + their tags, and a count for
-    # the paginator when the first page is full
+    # session + user + viewer's role + articles page with counts + their tags + their claims
+    # checked before, and a count for the paginator when the first page is full
     with django_assert_num_queries(queries):
         client.get("/")
 
@@ -81,8 +81,8 @@ def test_workspace_query_count_does_not_grow_with_sentences(
     services.verdict_set(sentence=article.sentences.first(), user=editor, label="mixed")
     client.force_login(reviewer)
     # session + user + viewer's role + article with counts + tags + sentences with verdicts
-    # + their reviews + labels
-    with django_assert_num_queries(8):
+    # + their reviews + labels + their claim matches
+    with django_assert_num_queries(9):
         response = client.get(f"/articles/{article.pk}/")
     assert response.content.count(b'class="s kind-') == sentences
 

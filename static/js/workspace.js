@@ -67,7 +67,20 @@
   }
 
   function pendingLabel() {
-    return state.current === null ? null : draftOf(state.current).label || null;
+    // A label waiting for evidence, else one taken from an earlier verdict (m).
+    if (state.current === null) return null;
+    const draft = draftOf(state.current);
+    return draft.label || (draft.taken && draft.taken.label) || null;
+  }
+
+  function reviewEvidence(s) {
+    // My evidence as it would be saved: the stored items, then those taken from an earlier
+    // verdict (m) that are not among them yet.
+    const saved = s.mine ? s.mine.evidence : [];
+    const taken = draftOf(s.id).taken;
+    if (!taken) return saved;
+    const known = new Set(saved.map((item) => item.url.trim()));
+    return saved.concat(taken.evidence.filter((item) => !known.has(item.url.trim())));
   }
 
   function hasDrafts() {
@@ -294,6 +307,7 @@
     }
     for (const review of others) reviews.append(reviewNode(review, true));
 
+    renderMatches(s);
     renderVerdict(s);
     $("verdict-conflict").hidden = true;
     const form = $("verdict-form");
@@ -340,6 +354,190 @@
     } else {
       verdict.append(el("p", { class: "meta", text: "No verdict yet." }));
     }
+  }
+
+  // ---- checked before: earlier fact-checks of the same claim (claim matching) ----------------
+  // Each sentence carries `matches` (best first): the claims of other articles that make the
+  // same claim ("same") or its opposite ("opposite"), each with its verdict as this viewer may
+  // see it (null: none, or hidden by blind review). m takes the best "same" one's verdict.
+  const PHONE = window.matchMedia("(max-width: 700px)"); // the sheet: the labels stay near
+
+  function normalWord(word) {
+    const bare = word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    return bare || word;
+  }
+
+  function differingWords(current, other) {
+    // Which words of `other` (split on white space) are not in a longest common subsequence
+    // with `current`'s words, compared without case and surrounding punctuation.
+    const a = current.split(/\s+/).filter(Boolean).map(normalWord);
+    const b = other.split(/\s+/).filter(Boolean).map(normalWord);
+    const differs = new Array(b.length).fill(false);
+    if (a.length > 400 || b.length > 400) return differs; // no highlight rather than a slow page
+    const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+    for (let i = a.length - 1; i >= 0; i--) {
+      for (let j = b.length - 1; j >= 0; j--) {
+        table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      }
+    }
+    let i = 0;
+    let j = 0;
+    while (j < b.length) {
+      if (i < a.length && a[i] === b[j]) {
+        i += 1;
+        j += 1;
+      } else if (i < a.length && table[i + 1][j] >= table[i][j + 1]) {
+        i += 1;
+      } else {
+        differs[j] = true;
+        j += 1;
+      }
+    }
+    return differs;
+  }
+
+  function highlightedText(current, other) {
+    // `other` as text nodes, the words that differ from `current` in <mark>; and those words.
+    const differs = differingWords(current, other);
+    const node = el("span", {});
+    const changed = [];
+    let word = 0;
+    for (const part of other.split(/(\s+)/)) {
+      if (!part) continue;
+      if (/^\s+$/.test(part)) node.append(part);
+      else {
+        if (differs[word]) {
+          node.append(el("mark", { text: part }));
+          changed.push(part);
+        } else node.append(part);
+        word += 1;
+      }
+    }
+    return { node, changed };
+  }
+
+  function labelChip(slug) {
+    const label = labelBySlug[slug] || { name: slug, colour: "#888888" };
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.background = label.colour;
+    return el("span", { class: "label-chip" }, swatch, el("span", { text: label.name }));
+  }
+
+  function matchNode(s, match) {
+    const item = el("li", { class: "match match-" + match.relation });
+    const head = el("p", { class: "match-head" });
+    if (match.relation === "opposite") head.append(el("span", { class: "opposite-chip", text: "Opposite claim" }), " ");
+    head.append(el("a", { href: "/articles/" + match.article + "/#s" + match.sentence, text: match.article_title || "Article " + match.article }));
+    if (match.article_published_at) head.append(el("span", { class: "meta", text: " · " + dateText(match.article_published_at) }));
+    item.append(head);
+    const quote = el("blockquote", { class: "match-text" });
+    if (match.relation === "opposite") {
+      const shown = highlightedText($("panel-text").textContent, match.text);
+      quote.append(shown.node);
+      item.append(quote);
+      if (shown.changed.length) {
+        item.append(el("p", { class: "meta small", text: "Highlighted: the words that differ from this sentence (" + shown.changed.join(", ") + ")." }));
+      }
+    } else {
+      quote.textContent = match.text;
+      item.append(quote);
+    }
+    const line = el("p", { class: "match-verdict" });
+    const v = match.verdict;
+    if (!v) {
+      line.append(el("span", { class: "meta", text: "No verdict yet" }));
+      item.append(line);
+      return item;
+    }
+    line.append(labelChip(v.label), " ");
+    if (v.published) line.append(el("span", { class: "state-chip state-published", text: "Published" + (v.published_at ? " on " + dateText(v.published_at) : "") }));
+    else line.append(el("span", { class: "state-chip state-draft", text: "Draft verdict" }));
+    item.append(line);
+    if (v.evidence && v.evidence.length) {
+      const list = el("ul", { class: "evidence-mini", "aria-label": "Sources of this verdict" });
+      for (const ev of v.evidence) {
+        const link = el("a", { href: ev.url, rel: "noopener noreferrer nofollow", text: ev.title || ev.url });
+        list.append(el("li", {}, link, " (" + ev.stance + ")"));
+      }
+      item.append(list);
+    }
+    return item;
+  }
+
+  function renderMatches(s) {
+    const box = $("checked-before");
+    const matches = s.matches || [];
+    box.hidden = !matches.length;
+    const holder = $("checked-before-list");
+    holder.replaceChildren();
+    $("take-match").hidden = $("take-match-what").hidden = !bestMatch(s);
+    if (!matches.length) return;
+    const shown = PHONE.matches ? 1 : 3; // the rest behind "more"
+    const first = el("ol", { class: "match-list" });
+    matches.slice(0, shown).forEach((m) => first.append(matchNode(s, m)));
+    holder.append(first);
+    if (matches.length > shown) {
+      const rest = el("ol", { class: "match-list", start: String(shown + 1) });
+      matches.slice(shown).forEach((m) => rest.append(matchNode(s, m)));
+      const more = matches.length - shown;
+      holder.append(el("details", { class: "match-more" }, el("summary", { text: more + " more" }), rest));
+    }
+  }
+
+  function bestMatch(s) {
+    // The best "same" match whose verdict this viewer may see, on the current scale.
+    return (s.matches || []).find((m) => m.relation === "same" && m.verdict && labelBySlug[m.verdict.label]) || null;
+  }
+
+  function noMatchReason(s) {
+    const matches = s.matches || [];
+    const same = matches.filter((m) => m.relation === "same");
+    if (!matches.length) return "Nothing to take: this claim was not checked before.";
+    if (!same.length) return "Nothing to take: only the opposite claim was checked before.";
+    const retired = same.find((m) => m.verdict && !labelBySlug[m.verdict.label]);
+    if (retired) return "Nothing to take: the earlier verdict's label " + retired.verdict.label + " is retired; choose a label yourself.";
+    return "Nothing to take: the same claim has no verdict yet.";
+  }
+
+  function sourceCopy(item) {
+    return { url: item.url, title: item.title || "", quote: item.quote || "", stance: item.stance || "context" };
+  }
+
+  function takeMatch() {
+    // m: the best "same" match's verdict (label and sources) into my review (reviewers) or the
+    // verdict form (editors); nothing is saved until I save it.
+    const s = sentence(state.current);
+    if (!s) return;
+    const match = bestMatch(s);
+    if (!match) return setSaveState(noMatchReason(s));
+    const v = match.verdict;
+    const sources = (v.evidence || []).map(sourceCopy);
+    const what = labelName(v.label) + " and " + sources.length + " source" + (sources.length === 1 ? "" : "s");
+    if (data.isEditor) {
+      const form = $("verdict-form");
+      form.elements.label.value = v.label;
+      for (const item of sources) {
+        const known = verdictForm.sources.find((c) => c.item.url.trim() === item.url.trim());
+        if (known) {
+          known.checked = true;
+          if (!known.from.includes("the earlier verdict")) known.from.push("the earlier verdict");
+        } else {
+          verdictForm.sources.push({ item, checked: true, from: ["the earlier verdict"], stored: false });
+        }
+      }
+      renderSources();
+      fieldError("verdict-label", null);
+      $("verdict-label-hint").textContent = "From the earlier verdict of the same claim in “" + match.article_title + "”.";
+      setSaveState("The verdict form has the earlier verdict (" + what + "): check it, then Set verdict.");
+      form.querySelector("button[type=submit]").focus();
+      return;
+    }
+    draftSet(s.id, "label", null); // a label waiting for evidence gives way to the taken one
+    draftSet(s.id, "taken", { sentence: match.sentence, title: match.article_title, label: v.label, evidence: sources });
+    renderPanelLabels();
+    renderEvidence();
+    setSaveState("Took " + what + " from the earlier verdict: edit them, then Save review (or press a label key).");
+    $("draft-save").focus();
   }
 
   // ---- the verdict form: label, rationale, sources, publishing ------------------------------
@@ -609,17 +807,28 @@
     const s = sentence(state.current);
     const list = $("evidence-list");
     list.replaceChildren();
-    const items = s.mine ? s.mine.evidence : [];
+    const items = reviewEvidence(s);
+    const stored = s.mine ? s.mine.evidence.length : 0;
     items.forEach((ev, index) => {
       const link = el("a", { href: ev.url, rel: "noopener noreferrer nofollow", text: ev.title || ev.url });
       const edit = el("button", { type: "button", class: "small", text: "Edit", "aria-label": "Edit evidence " + (index + 1) });
       const remove = el("button", { type: "button", class: "small", text: "Remove", "aria-label": "Remove evidence " + (index + 1) });
       edit.addEventListener("click", () => openEvidence(index));
       remove.addEventListener("click", () => {
+        if (index >= stored) {
+          // Taken from an earlier verdict and not saved yet: it only leaves the draft.
+          const taken = draftOf(s.id).taken;
+          const url = ev.url.trim();
+          draftSet(s.id, "taken", Object.assign({}, taken, { evidence: taken.evidence.filter((t) => t.url.trim() !== url) }));
+          renderEvidence();
+          return;
+        }
         const evidence = items.filter((_, i) => i !== index);
         save({ evidence });
       });
-      const item = el("li", {}, link, " (" + ev.stance + ") ", edit, " ", remove);
+      const item = el("li", {}, link, " (" + ev.stance + ") ");
+      if (index >= stored) item.append(el("span", { class: "taken-mark", text: "from the earlier verdict, not saved yet" }), " ");
+      item.append(edit, " ", remove);
       if (ev.quote) item.append(el("q", { text: ev.quote }));
       list.append(item);
     });
@@ -632,7 +841,7 @@
     return {
       label: pendingLabel() || (s.mine && s.mine.label) || null,
       note: $("note").value,
-      evidence: s.mine ? s.mine.evidence : [],
+      evidence: reviewEvidence(s),
     };
   }
 
@@ -640,6 +849,7 @@
     const id = state.current;
     const s = sentence(id);
     const review = Object.assign(currentReview(), changes);
+    const taken = draftOf(id).taken; // saved with this review, if it is still there after
     if (!review.label) {
       setSaveState("Not saved: choose a label first (keys 1–9).", "unsaved");
       return;
@@ -671,6 +881,7 @@
       const before = s.mine;
       // What was saved leaves the draft; anything typed since stays in it.
       draftSet(id, "label", null);
+      if (taken && draftOf(id).taken === taken) draftSet(id, "taken", null);
       if (draftOf(id).note === review.note) draftSet(id, "note", null);
       if (options && options.evidenceDraft) draftSet(id, "evidence", null);
       s.mine = result.payload;
@@ -726,6 +937,7 @@
     s.status = fresh.status;
     s.reviews = fresh.reviews;
     s.verdict = fresh.verdict;
+    if (fresh.matches) s.matches = fresh.matches;
     s.mine = fresh.reviews.find((r) => r.reviewer === data.me) || null;
     paintSentence(id);
     paintProgress();
@@ -779,7 +991,7 @@
     else if (index === null) {
       const label = pendingLabel() || (s.mine && s.mine.label);
       item = { url: "", title: "", quote: "", stance: REFUTING.has(label) ? "refutes" : "context", index: null };
-    } else item = Object.assign({}, s.mine.evidence[index], { index });
+    } else item = Object.assign({}, reviewEvidence(s)[index], { index });
     fillEvidenceForm(item);
     $("evidence-form").elements.url.focus();
   }
@@ -834,10 +1046,18 @@
     const box = $("draft-note");
     const draft = id === null ? {} : draftOf(id);
     const parts = [];
+    if (draft.taken) {
+      const count = draft.taken.evidence.length;
+      parts.push(
+        "the earlier verdict's label " + labelName(draft.taken.label) + " and " + count + " source" +
+          (count === 1 ? "" : "s") + " (from “" + draft.taken.title + "”)"
+      );
+    }
     if (draft.label) parts.push("the label " + labelName(draft.label) + " (waiting for evidence)");
     if ("note" in draft) parts.push("a note");
     if (draft.evidence) parts.push("evidence" + (draft.evidence.url ? " (" + draft.evidence.url + ")" : ""));
     box.hidden = !parts.length;
+    $("draft-save").hidden = !draft.taken;
     $("draft-text").textContent = parts.length ? "Draft, not saved yet: " + parts.join(", ") + "." : "";
   }
 
@@ -1145,6 +1365,7 @@
     }
     const fresh = result.payload;
     Object.assign(s, { kind: fresh.kind, status: fresh.status, reviews: fresh.reviews, verdict: fresh.verdict });
+    if (fresh.matches) s.matches = fresh.matches;
     s.mine = fresh.reviews.find((r) => r.reviewer === data.me) || null;
     const span = $("s" + id);
     span.classList.remove("kind-claim", "kind-boilerplate");
@@ -1355,10 +1576,11 @@
     else if (key === "u") nextUnrated();
     else if (key === "?") openHelp();
     else if (key === "z") undo();
-    else if (state.current === null && /^[1-9ne]$/.test(key)) move(+1);
+    else if (state.current === null && /^[1-9nem]$/.test(key)) move(+1);
     else if (/^[1-9]$/.test(key) && labelByKey[key]) save({ label: labelByKey[key].slug });
     else if (key === "n") $("note").focus();
     else if (key === "e") openEvidence(null);
+    else if (key === "m") takeMatch();
     else if (key === "Backspace") withdraw();
     else if (key === "p" && data.isEditor && state.current !== null) publishKey();
     else if (key === "d" && data.isEditor) nextDisputed();
@@ -1410,7 +1632,7 @@
       showError("Choose a label first (keys 1–9); the evidence you typed stays here.");
       return;
     }
-    const evidence = (s.mine ? s.mine.evidence : []).slice();
+    const evidence = reviewEvidence(s).slice();
     if (editing === null) evidence.push(item);
     else evidence[editing] = item;
     closeEvidence(); // focus back on the sentence; the draft goes once the server has it
@@ -1421,6 +1643,8 @@
   });
   $("evidence-discard").addEventListener("click", discardEvidence);
   $("draft-discard").addEventListener("click", discardDraft);
+  $("draft-save").addEventListener("click", () => save({}));
+  $("take-match").addEventListener("click", takeMatch);
   $("note").addEventListener("input", () => {
     const note = $("note");
     if (state.current === null || note.dataset.for !== String(state.current)) return;
