@@ -307,19 +307,23 @@ class ArticleInputSerializer(serializers.Serializer):
     def validate_tags(self, value: list[str] | None) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.strip().lower() for t in value or () if t.strip()))
 
-    def to_input(self) -> ArticleInput:
-        data = self.validated_data
-        return ArticleInput(**data, checksum=body_checksum(data["body"]))
+
+# One instance for every article: validating through it reads its fields and never writes
+# them (what is_valid keeps, it keeps on a serializer made for the data, not here), and setting
+# up a serializer's fields again for each article of an import was a tenth of the import's time
+# (docs/performance.md, "Import"). Its fields are set up on first use.
+_ARTICLE_INPUT = ArticleInputSerializer()
 
 
 def article_input(data: Any) -> ArticleInput:
     """Validate raw article fields (JSON, a file record); raise InvalidInput or TooLarge."""
     if not isinstance(data, Mapping):
         raise InvalidInput({"non_field_errors": ["Expected an object with title and body."]})
-    serializer = ArticleInputSerializer(data=data)
-    if not serializer.is_valid():
-        raise InvalidInput(_flatten(serializer.errors))
-    return serializer.to_input()
+    try:
+        valid = _ARTICLE_INPUT.run_validation(data)
+    except serializers.ValidationError as exc:
+        raise InvalidInput(_flatten(exc.detail)) from None
+    return ArticleInput(**valid, checksum=body_checksum(valid["body"]))
 
 
 # --- Editing an article and a sentence ----------------------------------------------------
