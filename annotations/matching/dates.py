@@ -99,6 +99,13 @@ NUMBER_WORDS = {
 }
 
 
+# The words a period can start with (the others are skipped at once).
+TRIGGERS = frozenset(
+    [*MONTHS, *WEEKDAYS, *QUARTERS, *RELATIVE_DAYS, *SHIFTS, *NUMBER_WORDS, *SEASONS]
+    + ["earlier", "later", "q"]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     lo: date | None = None  # first and last day when the period is on the calendar
@@ -207,6 +214,9 @@ def extract(tokens: list[Token], published: date | None) -> tuple[list[Period], 
     i = 0
     while i < n:
         low = tokens[i].low
+        if low not in TRIGGERS and tokens[i].kind != "num":
+            i += 1
+            continue
         nxt = tokens[i + 1].low if i + 1 < n else ""
         if low in RELATIVE_DAYS:
             found.append(_relative("day", RELATIVE_DAYS[low], published))

@@ -8,6 +8,8 @@ words). Pure Python (no Django).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .lexicon import STOP, Token, split_words
 
 # Variants of one name (general knowledge): every entry maps to the first of its line.
@@ -162,6 +164,7 @@ def _acronym(name: str) -> str:
     return "".join(word[0] for word in name.split() if word not in CONNECTORS)
 
 
+@lru_cache(maxsize=65536)
 def same(a: str, b: str) -> bool:
     """Whether two entity keys name the same thing."""
     if a == b:

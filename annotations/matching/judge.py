@@ -21,6 +21,7 @@ measure exactly what the app runs.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +40,7 @@ from .lexicon import (
     NEGATIONS,
     NOT_NEGATING_AFTER,
     PHRASE_LENGTHS,
+    PHRASE_STARTS,
     PHRASES,
     SPEECH,
     SPEECH_WITH_THAT,
@@ -139,13 +141,14 @@ class Reading:
     names: tuple[str, ...]
     weak: str | None
     negations: int
-    # axis -> the signs of its direction words: {"change": frozenset({1})} for "rose"
-    directions: dict[str, frozenset[int]]
+    # axis -> the signs of its direction words in order: {"change": (1,)} for "rose"
+    directions: dict[str, tuple[int, ...]]
     words: tuple[str, ...]  # every clause's words, in order
     speakers: tuple[str, ...]  # the names in the attribution
+    sources: frozenset[str]  # its other words ("scientists", "figures")
     # every word of the claim but the attribution, lower case (to tell a swap of actors from
     # a sentence built another way: a swap keeps the words)
-    bag: tuple[str, ...]
+    bag: Counter
     quantifiers: frozenset[str]  # classes of "all", "most", "some", "few"
 
 
@@ -199,6 +202,9 @@ def _attribution(tokens: list[Token]) -> set[int]:
     lows = [token.low for token in tokens]
     clause_starts = [0] + [k for k in range(1, n) if tokens[k].gap]
     dropped: set[int] = set()
+    last = clause_starts[-1]
+    if last > 0 and tokens[last].colon and n - last <= 3 and tokens[last].orig[:1].isupper():
+        dropped.update(range(last, n))  # a headline's source: "Rents up 8.4%: Daft.ie"
     for k in range(n):
         if lows[k] == "according" and k + 1 < n and lows[k + 1] == "to":
             end = next((m for m in range(k + 2, n) if tokens[m].gap), n)
@@ -218,6 +224,8 @@ def _attribution(tokens: list[Token]) -> set[int]:
 
 def _word(lows: list[str], i: int) -> tuple[str, int]:
     """The word at `i`, or the phrase starting there reduced to one word, and its length."""
+    if lows[i] not in PHRASE_STARTS:
+        return lows[i], 1
     for length in PHRASE_LENGTHS:
         phrase = tuple(lows[i : i + length])
         if len(phrase) == length and phrase in PHRASES:
@@ -265,7 +273,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     # what each token is: ("name", key, length), ("neg",), ("dir", axis, sign), ("word", w, length)
     kinds: dict[int, tuple] = {}
     negations = 0
-    directions: dict[str, set[int]] = {}
+    directions: dict[str, list[int]] = {}
     i = 0
     while i < n:
         if i in name_at:
@@ -274,6 +282,13 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             i = end
             continue
         if i in used:
+            if lows[i] in quantities.MULTIPLIERS:  # "doubled" rises, "halved" falls
+                directions.setdefault("change", []).append(
+                    1 if quantities.MULTIPLIERS[lows[i]] > 1 else -1
+                )
+                kinds[i] = ("word", "~change", 1)
+            elif lows[i].endswith("fold") and i in took:  # "a twofold rise"
+                kinds[i] = ("word", "~change", 1)
             if lows[i : i + 2] == ["hat", "trick"]:
                 kinds[i] = ("word", "goal", 2)  # a hat-trick is three goals
             i += 1
@@ -289,11 +304,11 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         elif word in DIRECTION_NEAR_NUMBER:
             if i + 1 in took and (word not in ("over", "under") or tokens[i + 1].kind == "num"):
                 # "up 5%", "over 40,000" (but "jailed over £3m fraud")
-                directions.setdefault("change", set()).add(DIRECTION_NEAR_NUMBER[word])
+                directions.setdefault("change", []).append(DIRECTION_NEAR_NUMBER[word])
                 kinds[i] = ("word", "~change", length)
         elif word in DIRECTIONS or stemmed in DIRECTIONS:
             axis, sign = DIRECTIONS.get(word) or DIRECTIONS[stemmed]
-            directions.setdefault(axis, set()).add(sign)
+            directions.setdefault(axis, []).append(sign)
             kinds[i] = ("word", "~" + axis, length)
         elif word in STANDS_FOR_NAME and (
             i + 1 in name_at or any(name_at.get(k, (0,))[0] == i for k in range(max(0, i - 4), i))
@@ -317,6 +332,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     speakers = tuple(
         kinds[k][1] for k in sorted(attribution) if k in kinds and kinds[k][0] == "name"
     ) + ((weak,) if weak is not None and 0 in attribution else ())
+    sources = frozenset(kinds[k][1] for k in attribution if k in kinds and kinds[k][0] == "word")
     clauses_t = tuple(tuple(c) for c in clauses if c)
     words = tuple(w for c in clauses_t for w in c)
     names = tuple(dict.fromkeys(w[1:] for w in words if w.startswith("@")))
@@ -331,10 +347,11 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         names=names,
         weak=None if weak is None else canon(weak),
         negations=negations,
-        directions={axis: frozenset(signs) for axis, signs in directions.items()},
+        directions={axis: tuple(signs) for axis, signs in directions.items()},
         words=words,
         speakers=speakers,
-        bag=tuple(sorted(lows[k] for k in range(n) if k not in attribution)),
+        sources=sources,
+        bag=Counter(lows[k] for k in range(n) if k not in attribution),
         quantifiers=frozenset(
             QUANTIFIERS[lows[k]]
             for k in range(n)
@@ -357,10 +374,18 @@ def _equal(x: str, y: str) -> bool:
 
 def _align(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list[str], int]:
     """(a's words with no counterpart in b, b's words with none in a, pairs matched)."""
-    left = list(dict.fromkeys(a))
-    right = list(dict.fromkeys(b))
+    common = set(a) & set(b)
+    left = [x for x in dict.fromkeys(a) if x not in common]
+    right = [y for y in dict.fromkeys(b) if y not in common]
+    if not any(x[0] == "@" for x in left) and not any(y[0] == "@" for y in right):
+        return left, right, len(common)  # only names match other than by spelling
+    left, right, matched = _pair_off(left, right, _equal)
+    return left, right, matched + len(common)
+
+
+def _pair_off(left: list[str], right: list[str], *rules) -> tuple[list[str], list[str], int]:
     matched = 0
-    for rule in (_equal, _alike):
+    for rule in rules:
         rest = []
         for x in left:
             for k, y in enumerate(right):
@@ -420,8 +445,8 @@ def _transposed(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _swapped(a: Reading, b: Reading) -> bool:
-    bag_a, bag_b = Counter(a.bag), Counter(b.bag)
-    if sum(((bag_a - bag_b) + (bag_b - bag_a)).values()) > 4:
+    bag_a, bag_b = a.bag, b.bag
+    if abs(len(a.bag) - len(b.bag)) > 3 or sum(((bag_a - bag_b) + (bag_b - bag_a)).values()) > 3:
         return False
     for clause in a.clauses:
         if len(clause) < 3:
@@ -432,11 +457,19 @@ def _swapped(a: Reading, b: Reading) -> bool:
     return False
 
 
+def _reversed(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether the direction words of one axis say the reverse: "rose" / "fell"; "upheld the
+    ban" / "overturned the ban" (as many words each side, and their signs' product differs)."""
+    if not set(a) & set(b):
+        return True
+    return len(a) == len(b) and math.prod(a) != math.prod(b)
+
+
 def _reversed_axes(a: Reading, b: Reading) -> list[str]:
     return [
         axis
         for axis, signs in a.directions.items()
-        if axis in b.directions and not signs & b.directions[axis]
+        if axis in b.directions and _reversed(signs, b.directions[axis])
     ]
 
 
@@ -490,10 +523,16 @@ def judge(a: Claim, b: Claim) -> Judgement:
     # "Tesla said it had recalled ..." / "Tesla recalls ..."
     for unmatched, other in ((left, rb), (right, ra)):
         for word in list(unmatched):
-            if any(_equal("@" + speaker, word) for speaker in other.speakers):
+            if word in other.sources or any(
+                _equal("@" + speaker, word) for speaker in other.speakers
+            ):
                 unmatched.remove(word)
                 matched += 1
     prefixed = _prefix_negations(left, right)
+    # then spelling variants and inflections the stemmer missed (after the prefixes, so that
+    # "ineffective" does not pass for "effective")
+    left, right, alike = _pair_off(left, right, _alike)
+    matched += alike
     content = _similarity(ra, rb, matched + prefixed)
     similarity = round(0.8 * content + 0.2 * fuzz.token_set_ratio(ra.text, rb.text) / 100, 4)
     if content < GATE:
@@ -515,7 +554,7 @@ def judge(a: Claim, b: Claim) -> Judgement:
         # a qualifier on one side only: "junior doctors" / "doctors", "most" / "all"
         reasons.append("scope")
     reversed_axes = _reversed_axes(ra, rb)
-    if _swapped(ra, rb):
+    if not reasons and _swapped(ra, rb):
         converse = [axis for axis in reversed_axes if axis in CONVERSE_AXES]
         if converse:
             # one fact from the other side: "Germany beat France" / "France lost to Germany"

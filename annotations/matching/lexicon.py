@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 
 def split_words(text: str) -> list[str]:
@@ -20,13 +21,13 @@ def split_words(text: str) -> list[str]:
 # --- tokens -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     low: str  # lower case; a number as written without thousands separators ("1500000", "4.2")
     orig: str  # as written
     kind: str  # "word", "num", "abbr" (U.S.), "sym" (% $ £ € ¥)
     start: int  # offset in the normalised text
     gap: bool = False  # punctuation between this token and the one before (a clause boundary)
+    colon: bool = False  # a colon or a dash before it: "Rents up 8%: Daft.ie"
 
 
 _TOKEN = re.compile(
@@ -36,6 +37,7 @@ _TOKEN = re.compile(
     r"|(?P<sym>[%$£€¥])"
 )
 _GAP = re.compile(r"[,;:()\"!?]|\s[-–—]+\s|[.]\s")
+_COLON = re.compile(r":|\s[-–—]+\s")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
 # n't as a word of its own: "didn't" -> "did not", "can't" -> "can not", "won't" -> "will not"
 _NT_STEMS = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
@@ -53,29 +55,34 @@ def tokenize(text: str) -> list[Token]:
         kind = match.lastgroup or "word"
         orig = match.group()
         start = match.start()
-        gap = bool(_GAP.search(text[end:start]))
+        between = text[end:start]
+        if between == " " or not between:
+            gap = colon = False
+        else:
+            gap = bool(_GAP.search(between))
+            colon = bool(_COLON.search(between))
         end = match.end()
         if kind == "num":
             if re.fullmatch(r"\d+,\d{1,2}", orig):  # a decimal comma: "4,2"
                 low = orig.replace(",", ".")
             else:
                 low = orig.replace(",", "")
-            tokens.append(Token(low, orig, kind, start, gap))
+            tokens.append(Token(low, orig, kind, start, gap, colon))
             continue
         if kind == "word":
             low = orig.lower()
             if low.endswith("n't") and len(low) > 3:
                 head = low[:-3]
-                tokens.append(Token(_NT_STEMS.get(head, head), orig[:-3], kind, start, gap))
+                tokens.append(Token(_NT_STEMS.get(head, head), orig[:-3], kind, start, gap, colon))
                 tokens.append(Token("not", "n't", kind, start + len(head)))
                 continue
             if low.endswith("'s"):
                 low, orig = low[:-2], orig[:-2]
             elif low.endswith("'"):
                 low, orig = low[:-1], orig[:-1]
-            tokens.append(Token(low, orig, kind, start, gap))
+            tokens.append(Token(low, orig, kind, start, gap, colon))
             continue
-        tokens.append(Token(orig.lower(), orig, kind, start, gap))
+        tokens.append(Token(orig.lower(), orig, kind, start, gap, colon))
     return tokens
 
 
@@ -168,6 +175,7 @@ IRREGULAR = {
 }
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: plural and verb endings off, and a final "e", so that "increase",
     "increased", "increases" and "increasing" meet; British and American spellings meet."""
@@ -219,6 +227,7 @@ STOP = frozenset(
     statement official officials while whereas although though because however moreover
     meanwhile now then again ever around roughly approximately about nearly almost some
     just more-or-less also further latest new recent recently reportedly really actually
+    people person manage managed manages managing past
     one following part number amount level total kind type lot
 """
     )
@@ -263,6 +272,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("called", "off"): "cancel",
     ("call", "off"): "cancel",
     ("set", "up"): "establish",
+    ("knocked", "out"): "cut",
+    ("knock", "out"): "cut",
     ("pay", "back"): "refund",
     ("paid", "back"): "refund",
     ("walk", "out"): "strike",
@@ -272,6 +283,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("pass", "away"): "die",
 }
 PHRASE_LENGTHS = sorted({len(key) for key in PHRASES}, reverse=True)
+PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
 
 # Synonym groups: every word maps to the group's first word (compared after stemming).
 _SYNONYMS = """
@@ -363,6 +375,7 @@ for _line in _SYNONYMS.strip().replace("\n  ", " ").splitlines():
         SYNONYMS.setdefault(_word, _words[0])
 
 
+@lru_cache(maxsize=65536)
 def canon(word: str) -> str:
     """The stem of `word`, through the synonym table."""
     stemmed = stem(word)
@@ -404,7 +417,7 @@ _DIRECTIONS = {
     "outcome": ("victory success", "loss defeat failure"),
     "decision": (
         "approve adopt endorse ratify accept authorize sanction allow permit legalize support "
-        "favor",
+        "favor uphold upheld",
         "reject veto oppose overturn ban prohibit outlaw forbid bar block",
     ),
     "verdict": ("convict guilty", "acquit innocent"),

@@ -178,6 +178,10 @@ MULTIPLIERS = {
 }
 
 
+# The words a quantity can start with (the others are skipped at once).
+TRIGGERS = frozenset([*SMALL, *TENS, *ORDINALS, *ALONE, *MULTIPLIERS, "a", "an", "per", "hat"])
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     value: float
@@ -265,6 +269,9 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             continue
         token = tokens[i]
         low = token.low
+        if token.kind == "word" and low not in TRIGGERS and not low.endswith("fold"):
+            i += 1
+            continue
         before = tokens[i - 1].low if i else ""
         nxt = tokens[i + 1].low if i + 1 < n else ""
         start = i
@@ -335,13 +342,17 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
                 size = UNITS[nxt][1]
                 if i + 2 < n and tokens[i + 2].low in RELATIVE_AFTER:
                     pass  # "a year earlier", "a week ago": a date (dates.py), not an amount
-                elif before in DURATION_BEFORE and low != "per":
-                    # "in a year", "for a week": one of a unit
-                    found.append(Quantity(size, "duration", size))
+                elif low == "per" or (
+                    before not in DURATION_BEFORE
+                    and nxt in RATE_UNITS
+                    and any(k in took for k in range(i - 3, i))
+                ):
+                    # "£12,000 in expenses a month", "twice a week": a rate
+                    found.append(Quantity(1.0, "/" + nxt.rstrip("s"), 1.0))
                     took.update((i, i + 1))
                 else:
-                    # "£12,000 in expenses a month": a rate
-                    found.append(Quantity(1.0, "/" + nxt.rstrip("s"), 1.0))
+                    # "in a year", "lasted a week": one of a unit
+                    found.append(Quantity(size, "duration", size))
                     took.update((i, i + 1))
                 i += 2
                 continue

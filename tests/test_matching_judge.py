@@ -1,0 +1,488 @@
+"""The claim judge's rules one by one (annotations/matching/judge.py and its pure siblings).
+
+No database: the judge is pure Python. Each test states one behaviour with sentences written for
+it (not taken from the evaluation set in tests/data/matching/).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from annotations.matching import dates, entities, quantities
+from annotations.matching.judge import OPPOSITE, SAME, Claim, Judgement, judge, read
+from annotations.matching.lexicon import stem, tokenize
+
+
+def relation(a: str, b: str, a_day: date | None = None, b_day: date | None = None):
+    return judge(Claim(a, published=a_day), Claim(b, published=b_day)).relation
+
+
+def reasons(a: str, b: str, a_day: date | None = None, b_day: date | None = None):
+    return judge(Claim(a, published=a_day), Claim(b, published=b_day)).reasons
+
+
+def figures(text: str) -> list[quantities.Quantity]:
+    return list(read(text).quantities)
+
+
+# --- the interface ------------------------------------------------------------------------------
+
+
+def test_a_judgement_has_a_relation_a_similarity_and_reasons():
+    result = judge(Claim("Unemployment fell to 4.2% in March."), Claim("Wages rose 3%."))
+    assert isinstance(result, Judgement)
+    assert result.relation in (SAME, OPPOSITE, None)
+    assert 0.0 <= result.similarity <= 1.0
+    assert isinstance(result.reasons, tuple)
+
+
+def test_a_claim_is_the_same_as_itself_with_no_reasons():
+    claim = Claim("The council will close the library on Friday.", published=date(2026, 5, 4))
+    assert judge(claim, claim) == Judgement(SAME, 1.0, ())
+
+
+def test_the_judgement_is_symmetric():
+    a, b = "Exports to Japan rose 5% in May.", "Exports to Japan fell 5% in May."
+    assert relation(a, b) == relation(b, a) == OPPOSITE
+
+
+def test_similarity_orders_a_paraphrase_above_an_unrelated_claim():
+    claim = Claim("The city's population grew by 3% last year.")
+    paraphrase = judge(claim, Claim("Last year the city's population increased by 3%."))
+    unrelated = judge(claim, Claim("The mayor opened a new bridge over the river."))
+    assert paraphrase.similarity > unrelated.similarity
+    assert unrelated.relation is None and unrelated.reasons == ("unrelated",)
+
+
+def test_a_sentence_is_read_once_and_cached():
+    read.cache_clear()
+    text = "Rents in Leeds rose 7% in a year."
+    judge(Claim(text), Claim("Rents in Leeds fell 7% in a year."))
+    judge(Claim(text), Claim("Rents in York rose 7% in a year."))
+    assert read.cache_info().hits >= 1
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Inflation reached 4.2% in the year.", "Inflation reached 4.2 percent in the year."),
+        ("Inflation reached 4.2% in the year.", "Inflation reached 4.2 per cent in the year."),
+        (
+            "Inflation reached 4.2% in the year.",
+            "Inflation reached four point two per cent in the year.",
+        ),
+        ("The fund holds 1.5 million shares.", "The fund holds 1,500,000 shares."),
+        ("A third of pupils walk to school.", "One in three pupils walk to school."),
+        ("A third of pupils walk to school.", "33% of pupils walk to school."),
+        ("Half of the staff work from home.", "50% of the staff work from home."),
+        ("Fuel prices doubled since January.", "Fuel prices rose twofold since January."),
+        ("The firm paid $2bn for the site.", "The firm paid 2 billion dollars for the site."),
+        ("The firm paid £5m for the site.", "The firm paid £5 million for the site."),
+        ("The club won the title for the 3rd time.", "The club won the title for the third time."),
+        ("Twenty-five people were hurt.", "25 people were hurt."),
+    ],
+)
+def test_one_figure_written_two_ways_is_the_same_claim(a, b):
+    assert relation(a, b) == SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Inflation reached 4.2% in the year.", "Inflation reached 4.8% in the year."),
+        ("The fund holds 1.5 million shares.", "The fund holds 15 million shares."),
+        ("The deficit is 0.3% of output.", "The deficit is 0.03% of output."),
+        ("A third of pupils walk to school.", "A quarter of pupils walk to school."),
+        ("A third of pupils walk to school.", "40% of pupils walk to school."),
+        ("The team finished second in the league.", "The team finished fourth in the league."),
+    ],
+)
+def test_a_changed_figure_is_not_the_same_claim(a, b):
+    assert relation(a, b) is None
+    assert "number" in reasons(a, b)
+
+
+def test_a_figure_in_units_is_normalised():
+    def values(text):
+        return [(q.value, q.dim) for q in figures(text)]
+
+    assert values("a 72-hour strike") == values("a three-day strike") == [(72.0, "duration")]
+    assert values("5 km") == values("5 kilometres") == [(5000.0, "length")]
+    assert values("1.5 km") == values("1,500 metres") == [(1500.0, "length")]
+    assert values("a fortnight") == values("two weeks") == [(336.0, "duration")]
+    assert values("£12,000 a month") == [(12000.0, "gbp/month")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The strike will last 72 hours.", "The strike will last three days."),
+        ("The talks lasted a fortnight.", "The talks lasted two weeks."),
+        (
+            "The striker scored a hat-trick against Leeds.",
+            "The striker scored three goals against Leeds.",
+        ),
+        ("The farm lost a dozen sheep in the storm.", "The farm lost 12 sheep in the storm."),
+        ("The route is 8 km long.", "The route is 8 kilometres long."),
+        ("The lorry carried 3 tonnes of grain.", "The lorry carried 3,000 kg of grain."),
+        ("The bridge was closed for half a year.", "The bridge was closed for six months."),
+        ("The company has traded for a decade.", "The company has traded for ten years."),
+    ],
+)
+def test_an_equal_quantity_in_other_units_is_the_same_claim(a, b):
+    assert relation(a, b) == SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The route is 5 miles long.", "The route is 5 km long."),
+        ("The rate rose 2 percentage points.", "The rate rose 2 per cent."),
+        ("The ban will last a month.", "The ban will last a year."),
+        ("The council spent £4 million on roads.", "The council spent $4 million on roads."),
+        ("Rents rose 3% a month.", "Rents rose 3% a year."),
+    ],
+)
+def test_the_same_number_in_another_unit_is_not_the_same_claim(a, b):
+    assert relation(a, b) is None
+    assert "number" in reasons(a, b)
+
+
+def test_a_figure_added_to_a_near_identical_claim_narrows_it():
+    assert (
+        relation("Half of adults in Spain own a car.", "Half of adults over 40 in Spain own a car.")
+        is None
+    )
+
+
+# --- dates and periods --------------------------------------------------------------------------
+
+
+def test_a_relative_date_resolves_against_the_publication_day():
+    march = date(2026, 4, 2)
+    assert (
+        relation(
+            "Unemployment fell to 4.2% in March.",
+            "Joblessness fell to 4.2% last month.",
+            date(2026, 3, 31),
+            march,
+        )
+        == SAME
+    )
+    assert (
+        relation(
+            "Unemployment fell to 4.2% in May.",
+            "Joblessness fell to 4.2% last month.",
+            date(2026, 5, 31),
+            march,
+        )
+        is None
+    )
+
+
+def test_yesterday_and_a_weekday_name_the_same_day():
+    tuesday = date(2026, 6, 2)  # "yesterday" on Wednesday 3 June
+    assert (
+        relation(
+            "The minister resigned on Tuesday.",
+            "The minister resigned yesterday.",
+            tuesday,
+            date(2026, 6, 3),
+        )
+        == SAME
+    )
+    assert (
+        relation(
+            "The minister resigned on Monday.",
+            "The minister resigned yesterday.",
+            tuesday,
+            date(2026, 6, 3),
+        )
+        is None
+    )
+
+
+def test_a_weekday_in_a_sentence_about_the_future_is_the_next_one():
+    monday = date(2026, 6, 1)
+    assert (
+        relation(
+            "The report will be published on Thursday.",
+            "The report will be published tomorrow.",
+            monday,
+            date(2026, 6, 3),
+        )
+        == SAME
+    )
+
+
+def test_this_year_and_last_year():
+    assert (
+        relation(
+            "Exports grew 6% in 2025.",
+            "Exports grew 6% last year.",
+            date(2026, 1, 9),
+            date(2026, 1, 9),
+        )
+        == SAME
+    )
+    assert (
+        relation(
+            "Exports grew 6% in 2024.",
+            "Exports grew 6% last year.",
+            date(2026, 1, 9),
+            date(2026, 1, 9),
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The plant closed in March.", "The plant closed in May."),
+        ("The plant closed in 2019.", "The plant closed in 2021."),
+        ("The plant closed on 3 March.", "The plant closed on 13 March."),
+        ("Sales fell in the first quarter.", "Sales fell in the third quarter."),
+        ("The museum will reopen in the spring.", "The museum will reopen in the autumn."),
+    ],
+)
+def test_another_period_is_not_the_same_claim(a, b):
+    assert relation(a, b) is None
+    assert "date" in reasons(a, b)
+
+
+def test_an_unknown_publication_day_leaves_a_relative_date_open():
+    assert relation("Sales fell in March.", "Sales fell last month.") == SAME
+
+
+def test_periods_overlap_by_calendar():
+    [march] = dates.extract(tokenize("in March 2026"), None)[0]
+    [quarter] = dates.extract(tokenize("in the first quarter of 2026"), None)[0]
+    [may] = dates.extract(tokenize("in May 2026"), None)[0]
+    assert dates.compatible(march, quarter)
+    assert not dates.compatible(may, quarter)
+
+
+def test_may_the_verb_is_not_a_month():
+    assert dates.extract(tokenize("Prices may rise."), None)[0] == []
+    assert len(dates.extract(tokenize("Prices rose in May."), None)[0]) == 1
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Shelling hit Kyiv overnight.", "Shelling hit Kiev overnight."),
+        ("The U.S. economy grew 2%.", "The US economy grew 2%."),
+        ("The U.S. economy grew 2%.", "The United States economy grew 2%."),
+        ("Britain will raise its defence budget.", "The UK will raise its defence budget."),
+        (
+            "The WHO declared the outbreak over.",
+            "The World Health Organization declared the outbreak over.",
+        ),
+        ("President Anna Berg signed the decree.", "Berg signed the decree."),
+        ("The Fed kept rates on hold.", "The Federal Reserve kept rates on hold."),
+        ("German exports fell 2% in May.", "Exports from Germany fell 2% in May."),
+    ],
+)
+def test_another_name_for_the_same_thing_is_the_same_claim(a, b):
+    assert relation(a, b) == SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Car sales in France fell 5% in July.", "Car sales in Spain fell 5% in July."),
+        ("Anna Berg signed the decree on Monday.", "Tom Kerr signed the decree on Monday."),
+        ("Renault will open a plant near Lyon.", "Nissan will open a plant near Lyon."),
+        ("The US Senate passed the bill.", "The US House passed the bill."),
+        ("Anna Berg said the plan would cost £2bn.", "Tom Kerr said the plan would cost £2bn."),
+    ],
+)
+def test_another_place_person_or_organisation_is_not_the_same_claim(a, b):
+    assert relation(a, b) is None
+    assert "entity" in reasons(a, b)
+
+
+def test_entity_keys_drop_titles_and_join_variants():
+    assert entities.same("anna berg", "berg")
+    assert entities.same("world health organization", "who")
+    assert entities.same("met", "metropolitan police")
+    assert not entities.same("oxford university", "oxford brookes university")
+
+
+# --- negation -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "b",
+    [
+        "The mayor did not attend the dinner.",
+        "The mayor didn't attend the dinner.",
+        "The mayor never attended the dinner.",
+        "The mayor failed to attend the dinner.",
+        "The mayor denied attending the dinner.",
+    ],
+)
+def test_a_negated_claim_is_the_opposite(b):
+    assert relation("The mayor attended the dinner.", b) == OPPOSITE
+    assert reasons("The mayor attended the dinner.", b) == ("negation",)
+
+
+def test_a_negating_prefix_is_the_opposite():
+    assert relation("The deal is legal under EU law.", "The deal is illegal under EU law.") == (
+        OPPOSITE
+    )
+    assert relation("The bridge is safe to use.", "The bridge is unsafe to use.") == OPPOSITE
+
+
+def test_two_negations_of_one_claim_are_the_same():
+    assert relation("No one was hurt in the fire.", "Nobody was hurt in the fire.") == SAME
+
+
+def test_not_only_does_not_negate():
+    assert relation("The scheme helps renters.", "The scheme not only helps renters.") != OPPOSITE
+
+
+# --- direction ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Oil prices rose sharply on Monday.", "Oil prices fell sharply on Monday."),
+        ("Spending will increase by 4%.", "Spending will decrease by 4%."),
+        ("More people used buses in 2025.", "Fewer people used buses in 2025."),
+        ("The Greens won the by-election.", "The Greens lost the by-election."),
+        ("Inflation stayed above the 2% target.", "Inflation stayed below the 2% target."),
+        ("The assembly approved the budget.", "The assembly rejected the budget."),
+        ("The party gained four seats.", "The party lost four seats."),
+        ("The gap widened to nine points.", "The gap narrowed to nine points."),
+    ],
+)
+def test_the_reverse_direction_is_the_opposite(a, b):
+    assert relation(a, b) == OPPOSITE
+    assert reasons(a, b) == ("direction",)
+
+
+def test_a_synonym_of_the_same_direction_is_the_same_claim():
+    assert relation("Oil prices rose 3% on Monday.", "Oil prices climbed 3% on Monday.") == SAME
+    assert relation("Output fell 2% in May.", "Output dropped 2% in May.") == SAME
+
+
+def test_an_opposite_with_another_figure_is_not_opposite_but_different():
+    assert relation("Oil prices rose 3% on Monday.", "Oil prices fell 5% on Monday.") is None
+
+
+# --- who did what to whom -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Arsenal beat Chelsea 2-0 on Sunday.", "Chelsea beat Arsenal 2-0 on Sunday."),
+        ("The landlord owes the tenant £900.", "The tenant owes the landlord £900."),
+        (
+            "Portugal sells more wine to Brazil than to Spain.",
+            "Brazil sells more wine to Portugal than to Spain.",
+        ),
+        ("The guard was attacked by a prisoner.", "The guard attacked a prisoner."),
+    ],
+)
+def test_swapped_actors_are_not_the_same_claim_nor_the_opposite(a, b):
+    assert relation(a, b) is None
+    assert "actor" in reasons(a, b)
+
+
+def test_the_passive_is_the_same_claim():
+    assert (
+        relation(
+            "The commission fined the bank €2bn.", "The bank was fined €2bn by the commission."
+        )
+        == SAME
+    )
+
+
+def test_a_converse_is_the_same_claim():
+    assert relation("Arsenal beat Chelsea 2-0.", "Chelsea lost 2-0 to Arsenal.") == SAME
+
+
+def test_reordered_clauses_are_the_same_claim():
+    assert (
+        relation(
+            "After the storm, the ferry to Bergen was cancelled.",
+            "The ferry to Bergen was cancelled after the storm.",
+        )
+        == SAME
+    )
+    assert (
+        relation(
+            "Wheat rose 4% in June, but maize fell 2%.",
+            "Maize fell 2% in June, but wheat rose 4%.",
+        )
+        == SAME
+    )
+
+
+# --- attribution --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "b",
+    [
+        "Rail fares will rise by 5% in March, the ministry said.",
+        "The ministry said that rail fares will rise by 5% in March.",
+        "According to the ministry, rail fares will rise by 5% in March.",
+        "Rail fares will rise by 5% in March, figures show.",
+    ],
+)
+def test_a_source_added_to_a_claim_is_the_same_claim(b):
+    assert relation("Rail fares will rise by 5% in March.", b) == SAME
+
+
+# --- qualifiers and the similarity gate --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Nurses in Wales will strike for two days.",
+            "Senior nurses in Wales will strike for two days.",
+        ),
+        ("All trains to the coast were cancelled.", "Most trains to the coast were cancelled."),
+        ("The tax applies to all imported cars.", "The tax applies to imported electric cars."),
+    ],
+)
+def test_a_qualifier_on_one_side_narrows_the_claim(a, b):
+    assert relation(a, b) is None
+    assert "scope" in reasons(a, b)
+
+
+def test_claims_on_the_same_topic_with_another_predicate_are_not_the_same():
+    assert (
+        relation(
+            "Burglaries in Leeds fell by 10% last year.",
+            "Police in Leeds solved 10% of burglaries last year.",
+        )
+        is None
+    )
+
+
+def test_a_claim_with_few_words_in_common_is_unrelated():
+    assert reasons(
+        "Wheat harvests failed across the region.", "The region elected a new governor."
+    ) == ("unrelated",)
+
+
+def test_the_stemmer_joins_inflections_and_spellings():
+    assert stem("increased") == stem("increases") == stem("increase") == stem("increasing")
+    assert stem("organisation") == stem("organization")
+    assert stem("dropped") == stem("drop")
