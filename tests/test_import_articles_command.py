@@ -247,3 +247,62 @@ def test_a_text_file_whose_name_has_undecodable_bytes_still_imports(tmp_path, ca
     call_command("import_articles", str(path))
 
     assert Article.objects.get().title == "council \ufffd budget"
+
+
+def test_an_imported_article_reads_back_with_every_field_as_given(time_machine):
+    # services.article_import writes the article with a plain INSERT on PostgreSQL: every
+    # column must arrive, and the instance it returns must be the stored row.
+    from datetime import UTC, datetime
+
+    from annotations import services
+
+    time_machine.move_to(datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC), tick=False)
+    user = UserFactory()
+    result = services.article_import(
+        data={
+            "title": "Ferry fares",
+            "body": "Ferry fares rise by 4% in May. The operator blamed fuel.",
+            "source": "Harbour Post",
+            "url": "https://example.org/ferry",
+            "published_at": "2026-03-01T09:30:00+01:00",
+            "language": "en-GB",
+            "tags": ["Transport"],
+        },
+        imported_by=user,
+    )
+
+    stored = Article.objects.get()
+    assert result.article.pk == stored.pk
+    assert result.article._state.adding is False
+    assert {
+        field: getattr(stored, field)
+        for field in (
+            "title",
+            "body",
+            "source",
+            "url",
+            "published_at",
+            "language",
+            "checksum",
+            "imported_by_id",
+            "created_at",
+            "updated_at",
+        )
+    } == {
+        "title": "Ferry fares",
+        "body": "Ferry fares rise by 4% in May. The operator blamed fuel.",
+        "source": "Harbour Post",
+        "url": "https://example.org/ferry",
+        "published_at": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+        "language": "en-GB",
+        "checksum": result.article.checksum,
+        "imported_by_id": user.pk,
+        "created_at": datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+        "updated_at": datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+    }
+    assert len(stored.checksum) == 64
+    assert list(stored.tags.values_list("name", flat=True)) == ["transport"]
+    assert [s.text for s in stored.sentences.order_by("index")] == [
+        "Ferry fares rise by 4% in May.",
+        "The operator blamed fuel.",
+    ]
