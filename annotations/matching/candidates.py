@@ -1,13 +1,30 @@
 """Candidate claims for matching: the claim sentences of other articles most like a sentence.
 
 At the bottom of the layers (models only), so that the services (which store matches) and the
-selectors can both use it. PostgreSQL uses a trigram index (pg_trgm); other databases a bounded
-scan scored with rapidfuzz.
+selectors can both use it. Retrieval only: `judge` decides afterwards which candidates make the
+same claim, so this errs on the side of proposing (recall), within a time budget.
+
+PostgreSQL: full-text search over claim sentences (the partial GIN index of migration 0012 on
+`to_tsvector('english', text) WHERE kind = 'claim'`). A sentence becomes "concepts" (its
+lexemes, with the synonyms and name variants below folded together: "joblessness dropped" and
+"unemployment fell" share two), and the database returns the claims that share one very rare
+concept or two rarer ones (rarity from the index's own statistics, `pg_stats`), so that the
+rows read stay in the hundreds at 1,000,000 sentences; those are ranked here by the weight of
+the concepts they share (rarer weighs more). All claims of a call go in one statement
+(LATERAL over the arrays). Trigram similarity (pg_trgm) was measured too slow at that size:
+6 to 10 s per sentence (docs/performance.md, "Claim matching").
+
+SQLite: the FTS5 table of migration 0012 ranked by bm25, one statement for all claims; without
+FTS5, a bounded scan of the most recent claims scored with rapidfuzz.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import time
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import connection
 from rapidfuzz import fuzz
@@ -15,8 +32,88 @@ from rapidfuzz import fuzz
 from annotations.models import Sentence
 
 LIMIT = 50
-# Other databases: how many recent claim sentences one search reads at most.
+# Other databases without FTS5: how many recent claim sentences one search reads at most.
 SCAN_LIMIT = 20_000
+# PostgreSQL: rows the database returns per sentence at most, to be ranked here.
+FETCH_LIMIT = 300
+# The rows a sentence's search is expected to read (from the statistics) at most: reading a row
+# costs 10 to 60 us (its page, rarely in PostgreSQL's buffers at 1,000,000 sentences). The
+# rarest `ANCHORS` concepts make the clauses; two words of a sentence appear together about
+# CORRELATION times more often than chance would have it (a guess on the side of caution).
+BUDGET_ROWS = 400
+ANCHORS = 10
+CORRELATION = 20
+# A concept in more than this share of claims never selects rows by itself or in a pair.
+COMMON = 0.2
+# How long the statistics (pg_stats) are reused, in seconds.
+STATS_SECONDS = 600
+
+# Words a paraphrase swaps for each other (news English), single words only: each group is one
+# concept in the search. Directions (rose / fell) stay apart: they are different concepts, and
+# a claim's opposite is still found through its other words.
+SYNONYMS = (
+    "unemployment joblessness jobless",
+    "fell fall falls falling dropped drop drops declined decline decreased decrease slumped "
+    "plunged shrank shrink lower",
+    "rose rise rises rising increased increase climbed climb jumped grew grow surged soared higher",
+    "company firm business businesses",
+    "jobs posts roles positions",
+    "cut cuts axe slash",
+    "factories factory plants plant",
+    "arrested detained",
+    "police officers",
+    "doctors physicians",
+    "strike walkout",
+    "sacked fired dismissed",
+    "premier pm",
+    "regulator watchdog",
+    "refund repay",
+    "bought buying buy purchased purchase acquired acquire",
+    "sales purchases",
+    "cars vehicles car vehicle",
+    "killed dead died deaths death killing kills",
+    "hurt injured injuries injuring",
+    "raised secured",
+    "exceeds exceeded topped surpassed",
+    "law legislation bill",
+    "lawmakers mps legislators",
+    "homes houses dwellings",
+    "billion bn",
+    "quake earthquake",
+    "tripled trebled",
+    "u.s america american",
+    "uk u.k britain british",
+    "un u.n",
+    "kyiv kiev",
+    "mumbai bombay",
+    "myanmar burma",
+    "netherlands holland dutch",
+    "germany german",
+    "france french",
+    "spain spanish",
+    "japan japanese",
+    "greece greek",
+    "ireland irish",
+    "china chinese",
+    "russia russian",
+    "ukraine ukrainian",
+    "italy italian",
+    "two 2",
+    "three 3 third",
+    "four 4 fourth",
+    "five 5 fifth",
+    "six 6 sixth",
+    "seven 7 seventh",
+    "eight 8 eighth",
+    "nine 9 ninth",
+    "ten 10 tenth",
+    "twelve 12 dozen",
+    "twenty 20",
+    "hundred 100 century",
+    "half 50 halved",
+    "doubled twofold",
+    "fortnight 14",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +121,9 @@ class Candidate:
     sentence: int
     article: int
     text: str
-    # 0..1, the database's similarity (trigram on PostgreSQL, rapidfuzz elsewhere)
+    # 0..1, how much of the sentence's content the candidate shares: the weight of the shared
+    # concepts, rarer ones weighing more (PostgreSQL) or numbers double (SQLite), with a tenth
+    # from rapidfuzz's token_set_ratio; the scan without FTS5: token_set_ratio alone
     score: float
 
 
@@ -33,23 +132,317 @@ def candidates(
 ) -> dict[int, list[Candidate]]:
     """{sentence id: up to `limit` candidates, best first} for the claim sentences `texts`
     ({sentence id: text}) of article `exclude_article`: claim sentences of other articles."""
+    if not texts:
+        return {}
     if connection.vendor == "postgresql":
         return _postgresql(texts, exclude_article, limit)
+    if connection.vendor == "sqlite" and _fts5_present():
+        return _sqlite_fts5(texts, exclude_article, limit)
     return _scan(texts, exclude_article, limit)
 
 
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+# The index of migration 0012, whose expression the queries repeat word for word.
+_SEARCH_INDEX = "sentence_claim_search_idx"
+_VECTOR = "to_tsvector('english'::regconfig, text)"
+
+# {database name: (read at, {lexeme: share of claims}, share of a lexeme not listed, claims)}
+_stats: dict[str, tuple[float, dict[str, float], float, float]] = {}
+# {database name: {lexeme: the lexemes of its synonym group}} from SYNONYMS, stemmed by the
+# database once per process
+_groups: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def _statistics(cursor) -> tuple[dict[str, float], float, float]:
+    """The share of claims each common lexeme is in (the index's most common elements), the
+    share below which the others lie, and the number of claims, from ANALYZE's statistics."""
+    name = connection.settings_dict["NAME"]
+    cached = _stats.get(name)
+    if cached and time.monotonic() - cached[0] < STATS_SECONDS:
+        return cached[1:]
+    cursor.execute(
+        "SELECT (SELECT reltuples FROM pg_class WHERE relname = %s),"
+        " (SELECT most_common_elems::text::text[] FROM pg_stats WHERE tablename = %s),"
+        " (SELECT most_common_elem_freqs FROM pg_stats WHERE tablename = %s)",
+        [_SEARCH_INDEX, _SEARCH_INDEX, _SEARCH_INDEX],
+    )
+    claims, elements, shares = cursor.fetchone()
+    claims = max(float(claims or 0), 1.0)  # -1 before the first ANALYZE
+    if elements and shares:
+        # A lexeme not listed is rarer than the least common listed one (most_common_elem_freqs
+        # then has the minimum and maximum again, and for some types the share of nulls).
+        frequency = dict(zip(elements, shares, strict=False))
+        floor = min(shares[: len(elements)])
+    else:
+        # Not analysed yet (a new or small database): every lexeme counts as rare.
+        frequency, floor = {}, 0.0
+    _stats[name] = (time.monotonic(), frequency, floor, claims)
+    return frequency, floor, claims
+
+
+def _lexemes(cursor, texts: list[str]) -> tuple[list[list[str]], dict[str, tuple[str, ...]]]:
+    """Each text's lexemes, as the index stores them, and the synonym groups' lexemes."""
+    name = connection.settings_dict["NAME"]
+    groups = _groups.get(name)
+    words = [] if groups is not None else list(SYNONYMS)
+    cursor.execute(
+        "SELECT tsvector_to_array(to_tsvector('english'::regconfig, t))"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+        [texts + words],
+    )
+    rows = [row[0] for row in cursor.fetchall()]
+    if groups is None:
+        groups = {}
+        for stems in rows[len(texts) :]:
+            for stem in stems:
+                groups.setdefault(stem, tuple(stems))
+        _groups[name] = groups
+    return rows[: len(texts)], groups
+
+
+@dataclass(slots=True)
+class _Query:
+    """One sentence's search: its concepts (each a tuple of the lexemes that express it) with
+    their weights, and the tsquery that selects rows."""
+
+    text: str
+    weights: dict[tuple[str, ...], float]
+    tsquery: str
+    pattern: re.Pattern | None = None
+    names: dict[str, tuple[str, ...]] | None = None
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _expression(concept: tuple[str, ...]) -> str:
+    inner = " | ".join(_quoted(lexeme) for lexeme in concept)
+    return f"( {inner} )" if len(concept) > 1 else inner
+
+
+def _query(
+    text: str,
+    lexemes: list[str],
+    groups: dict[str, tuple[str, ...]],
+    statistics: tuple[dict[str, float], float, float],
+) -> _Query | None:
+    frequency, floor, claims = statistics
+    concepts = list(dict.fromkeys(groups.get(lexeme, (lexeme,)) for lexeme in lexemes))
+    if not concepts:
+        return None
+    share = {c: min(1.0, sum(frequency.get(lexeme, floor) for lexeme in c)) for c in concepts}
+    if frequency:  # the rarer, the heavier
+        weights = {c: math.log(1 / max(s, 1e-7)) + 0.1 for c, s in share.items()}
+    else:  # not analysed yet: all alike but numbers, which weigh double (as on SQLite)
+        weights = {c: 2.0 if any(x[0].isdigit() for x in c) else 1.0 for c in concepts}
+    # The clauses that select rows: a rare concept alone, then two of the others together,
+    # the most selective first, until the rows they are expected to bring reach BUDGET_ROWS.
+    # Two words of one sentence come together more often than chance (a phrase, a topic):
+    # CORRELATION allows for that.
+    anchors = sorted((c for c in concepts if share[c] <= COMMON), key=share.__getitem__)
+    # (Without statistics every concept is an anchor: the database is small.)
+    anchors = (
+        anchors[: ANCHORS if frequency else None] or sorted(concepts, key=share.__getitem__)[:2]
+    )
+    clauses, expected, paired = [], 0.0, []
+    for concept in anchors:
+        rows = share[concept] * claims
+        if rows <= BUDGET_ROWS / 4 and expected + rows <= BUDGET_ROWS:
+            clauses.append(_expression(concept))
+            expected += rows
+        else:
+            paired.append(concept)
+    pairs = sorted(
+        (min(share[a], share[b], share[a] * share[b] * CORRELATION) * claims, a, b)
+        for a, b in combinations(paired, 2)
+    )
+    for rows, a, b in pairs:
+        if clauses and expected + rows > BUDGET_ROWS:
+            break
+        clauses.append(f"( {_expression(a)} & {_expression(b)} )")
+        expected += rows
+    if not clauses:  # a single concept, common
+        clauses.append(_expression(anchors[0]))
+    return _Query(text, weights, " | ".join(clauses))
+
+
+def _concepts_in(query: _Query, text: str) -> set[tuple[str, ...]]:
+    """The query's concepts found in `text`: where a word starts with one of a concept's
+    lexemes (PostgreSQL's English stems are word prefixes: "unemploy" of "unemployment")."""
+    if query.pattern is None:
+        parts, query.names = [], {}
+        for number, concept in enumerate(query.weights):
+            query.names[f"c{number}"] = concept
+            words = "|".join(re.escape(x) for x in sorted(concept, key=len, reverse=True))
+            parts.append(f"(?P<c{number}>{words})")
+        query.pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    return {query.names[m.lastgroup] for m in query.pattern.finditer(text)}
+
+
+def _score(query: _Query, text: str) -> float:
+    """0..1: the weight of the sentence's concepts found in `text`, and a little for the
+    shape of the sentence, so that equal weights are told apart."""
+    found = _concepts_in(query, text)
+    total = sum(query.weights.values())
+    shared = sum(query.weights[c] for c in found)
+    return 0.9 * shared / total + 0.1 * fuzz.token_set_ratio(text, query.text) / 100
+
+
 def _postgresql(texts: dict[int, str], exclude_article: int, limit: int) -> dict[int, list]:
-    found: dict[int, list[Candidate]] = {}
+    ids = list(texts)
+    rows = []
     with connection.cursor() as cursor:
-        for sid, text in texts.items():
+        statistics = _statistics(cursor)
+        lexemes, groups = _lexemes(cursor, [texts[sid] for sid in ids])
+        queries = {
+            sid: _query(texts[sid], found, groups, statistics)
+            for sid, found in zip(ids, lexemes, strict=True)
+        }
+        searched = [sid for sid in ids if queries[sid] is not None]
+        if searched:
+            # `id + 0`: sorting the few matches, never walking the primary key backwards.
             cursor.execute(
-                "SELECT id, article_id, text, similarity(text, %s) AS score"
-                " FROM annotations_sentence"
-                " WHERE kind = 'claim' AND article_id <> %s AND text %% %s"
-                " ORDER BY score DESC, id LIMIT %s",
-                [text, exclude_article, text, limit],
+                "SELECT q.n, s.id, s.article_id, s.text"
+                " FROM unnest(%s::tsquery[]) WITH ORDINALITY AS q(query, n)"
+                " CROSS JOIN LATERAL ("
+                "  SELECT id, article_id, text FROM annotations_sentence"
+                f"  WHERE kind = 'claim' AND {_VECTOR} @@ q.query AND article_id <> %s"
+                "  ORDER BY id + 0 DESC LIMIT %s) AS s",
+                [[queries[sid].tsquery for sid in searched], exclude_article, FETCH_LIMIT],
             )
-            found[sid] = [Candidate(*row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+    found: dict[int, list[Candidate]] = {sid: [] for sid in ids}
+    for number, oid, aid, other in rows:
+        sid = searched[number - 1]
+        found[sid].append(Candidate(oid, aid, other, _score(queries[sid], other)))
+    for listed in found.values():
+        listed.sort(key=lambda c: (-c.score, -c.sentence))
+        del listed[limit:]
+    return found
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+_FTS_TABLE = "annotations_sentence_fts"
+_fts_checked: dict[str, bool] = {}
+_WORD = re.compile(r"\w+(?:[.,']\w+)*")
+# Words too common to say anything (FTS5 keeps every word); the judge reads them anyway.
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "will",
+        "would",
+        "said",
+        "says",
+        "than",
+    ]
+)
+_SYNONYM_WORDS: dict[str, tuple[str, ...]] = {}
+for _group in SYNONYMS:
+    _members = tuple(w for w in _group.split() if "." not in w)
+    for _word in _members:
+        _SYNONYM_WORDS.setdefault(_word, _members)
+
+
+def _fts5_present() -> bool:
+    name = str(connection.settings_dict["NAME"])
+    if name not in _fts_checked:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [_FTS_TABLE]
+            )
+            _fts_checked[name] = cursor.fetchone() is not None
+    return _fts_checked[name]
+
+
+def _stem(word: str) -> str:
+    """A rough English stem, a prefix of the word ("unemploy" of "unemployment")."""
+    for suffix in ("ness", "ment", "ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _word_query(text: str) -> tuple[str, _Query] | None:
+    """The FTS5 query (any of the text's words and their synonyms, each quoted) and the
+    concepts that rank what it finds, numbers weighing double."""
+    weights: dict[tuple[str, ...], float] = {}
+    words: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS:
+            continue
+        group = _SYNONYM_WORDS.get(word, (word,))
+        words += [w for w in group if w not in words]
+        concept = tuple(dict.fromkeys(_stem(w) for w in group))
+        weights[concept] = 2.0 if any(ch.isdigit() for ch in word) else 1.0
+    if not words:
+        return None
+    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:64])
+    return match, _Query(text, weights, "")
+
+
+def _sqlite_fts5(texts: dict[int, str], exclude_article: int, limit: int) -> dict[int, list]:
+    """FTS5 finds (bm25, word by word), the concepts rank: a synonym group counts once."""
+    found: dict[int, list[Candidate]] = {sid: [] for sid in texts}
+    queries, parts, params = {}, [], []
+    for sid, text in texts.items():
+        built = _word_query(text)
+        if built is None:
+            continue
+        match, queries[sid] = built
+        parts.append(
+            "SELECT * FROM (SELECT %s, s.id, s.article_id, s.text"
+            f" FROM {_FTS_TABLE} JOIN annotations_sentence AS s ON s.id = {_FTS_TABLE}.rowid"
+            f" WHERE {_FTS_TABLE} MATCH %s AND s.kind = 'claim' AND s.article_id <> %s"
+            f" ORDER BY bm25({_FTS_TABLE}), s.id DESC LIMIT %s)"
+        )
+        params += [sid, match, exclude_article, FETCH_LIMIT]
+    # A statement holds at most 500 compound parts (SQLITE_MAX_COMPOUND_SELECT).
+    with connection.cursor() as cursor:
+        for start in range(0, len(parts), 400):
+            cursor.execute(
+                " UNION ALL ".join(parts[start : start + 400]),
+                params[start * 4 : (start + 400) * 4],
+            )
+            for sid, oid, aid, other in cursor.fetchall():
+                found[sid].append(Candidate(oid, aid, other, _score(queries[sid], other)))
+    for listed in found.values():
+        listed.sort(key=lambda c: (-c.score, -c.sentence))
+        del listed[limit:]
     return found
 
 
