@@ -486,3 +486,29 @@ def test_the_stemmer_joins_inflections_and_spellings():
     assert stem("increased") == stem("increases") == stem("increase") == stem("increasing")
     assert stem("organisation") == stem("organization")
     assert stem("dropped") == stem("drop")
+
+
+# --- any input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "...",
+        "%",
+        "$",
+        "1,2,3",
+        "Q5 of the 31st of February",
+        "x" * 5000,
+        "Last Monday, yesterday, next week and two years ago: sales fell 5% in Q1 2025.",
+    ],
+)
+@pytest.mark.parametrize("day", [None, date(1, 1, 1), date(2026, 2, 28), date(9999, 12, 31)])
+def test_any_text_and_any_publication_day_get_a_judgement(text, day):
+    """Regression: "yesterday" in an article dated 1 January of year 1 left the calendar
+    (OverflowError)."""
+    result = judge(Claim(text, published=day), Claim("Sales fell 5% yesterday.", published=day))
+    assert result.relation in (SAME, OPPOSITE, None)
+    assert 0.0 <= result.similarity <= 1.0

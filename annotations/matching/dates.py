@@ -99,6 +99,7 @@ NUMBER_WORDS = {
 }
 
 
+EARLIEST, LATEST = date(100, 1, 1), date(9900, 12, 31)
 # The words a period can start with (the others are skipped at once).
 TRIGGERS = frozenset(
     [*MONTHS, *WEEKDAYS, *QUARTERS, *RELATIVE_DAYS, *SHIFTS, *NUMBER_WORDS, *SEASONS]
@@ -130,6 +131,13 @@ def _add_months(day: date, months: int) -> tuple[int, int]:
 def _relative(unit: str, shift: int, published: date | None) -> Period:
     if published is None:
         return Period(relative=(unit, shift))
+    try:
+        return _placed(unit, shift, published)
+    except (OverflowError, ValueError):  # beyond the calendar (year 1 or 9999)
+        return Period(relative=(unit, shift))
+
+
+def _placed(unit: str, shift: int, published: date) -> Period:
     if unit == "day":
         day = published + timedelta(days=shift)
         return Period(day, day)
@@ -201,6 +209,8 @@ def _is_month(tokens: list[Token], i: int) -> bool:
 
 def extract(tokens: list[Token], published: date | None) -> tuple[list[Period], set[int]]:
     """The periods of a tokenized sentence and the token indices they took."""
+    if published is not None and not EARLIEST <= published <= LATEST:
+        published = None  # too near the calendar's ends to count days from
     found: list[Period] = []
     took: set[int] = set()
     n = len(tokens)
