@@ -116,9 +116,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_data(
     # session + user + role + filter menus (sources, tags, reviewers) + the source filter's
     # check + labels + fingerprint + totals and backlog + reviews by label + verdicts by label
     # + throughput + agreement in the window by day + agreement by codes + reviewer names
-    # + disputed sentences + their reviews + the articles table's page (fingerprint, count,
-    # rows)
-    with django_assert_max_num_queries(21):
+    # + disputed sentences + their reviews + reuse (claim matching) + the articles table's
+    # page (fingerprint, count, rows)
+    with django_assert_max_num_queries(22):
         response = client.get("/dashboard/?source=S0")
     assert response.status_code == 200
 
@@ -134,8 +134,8 @@ def test_the_reviewer_view_takes_the_same_queries_whatever_the_data(
     client = page_client(get_user_model().objects.get(username="q0"))
     # session + user + role + filter menus (sources, tags) + labels + fingerprint + totals and
     # backlog + reviews by label + verdicts by label + throughput + agreement by codes + in the
-    # window by day + per article + reviewer names + the articles table's page (fingerprint,
-    # count, rows)
-    with django_assert_max_num_queries(18):
+    # window by day + per article + reviewer names + reuse (claim matching) + the articles
+    # table's page (fingerprint, count, rows)
+    with django_assert_max_num_queries(19):
         response = client.get("/dashboard/")
     assert response.status_code == 200

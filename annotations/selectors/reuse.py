@@ -155,20 +155,23 @@ def reuse_figures(viewer: Viewer, filters: StatsFilters) -> dict[str, int]:
 
     One query. `filters` as stats_scope gives them (a reviewer's are their own).
     """
-    earlier = Q(sentence__verdict__isnull=True) | Q(
-        sentence__verdict__created_at__gt=F("matched__verdict__created_at")
+    # The two verdicts, joined once (the matched sentence's and the claim's own).
+    matches = _matches_in_scope(viewer, filters).annotate(
+        earlier_at=F("matched__verdict__created_at"),
+        earlier_label=F("matched__verdict__label_id"),
+        own_id=F("sentence__verdict__id"),
+        own_at=F("sentence__verdict__created_at"),
+        own_label=F("sentence__verdict__label_id"),
+        own_changed=F("sentence__verdict__updated_at"),
     )
-    reused = (
-        earlier
-        & Q(sentence__verdict__label_id=F("matched__verdict__label_id"))
-        & in_dates(filters, "sentence__verdict__updated_at")
-    )
+    earlier = Q(own_id__isnull=True) | Q(own_at__gt=F("earlier_at"))
+    reused = earlier & Q(own_label=F("earlier_label")) & in_dates(filters, "own_changed")
     if filters.reviewer_id is not None:
         rated = Review.objects.filter(
             sentence=OuterRef("sentence_id"), reviewer=filters.reviewer_id
         )
         reused &= Q(Exists(rated))
-    figures = _matches_in_scope(viewer, filters).aggregate(
+    figures = matches.aggregate(
         matched=Count("sentence_id", distinct=True, filter=earlier),
         reused=Count("sentence_id", distinct=True, filter=reused),
     )

@@ -35,6 +35,7 @@ from annotations.models import (
 )
 from annotations.permissions import Viewer
 from annotations.selectors.progress import PROGRESS_COUNTS, progress_rows
+from annotations.selectors.reuse import reuse_figures
 from annotations.selectors.scope import (
     STATS_CACHE_SECONDS,
     StatsFilters,
@@ -131,6 +132,7 @@ def _stats_compute(
         },
         "throughput": _throughput(filters, start, end),
         "agreement": _agreement(filters, labels, start, end, article_sums),
+        "reuse": reuse_figures(viewer, filters),  # earlier fact-checks reused (claim matching)
     }
     if progress is not None:
         figures["progress"] = progress
