@@ -205,7 +205,10 @@ def print_report(report: dict, markdown: bool) -> None:
         print("|" + "---|" * len(head))
         for cells in lines:
             print("| " + " | ".join(cells) + " |")
-        print("\nThe judge's errors by kind (label/kind: errors / pairs):\n")
+        print(
+            "\nThe judge's errors by kind (label/kind: errors / pairs; an error is a wrong answer"
+            ' to "same?", and for an "opposite" pair any answer but "opposite"):\n'
+        )
         print("| kind | tuning | held-out |")
         print("|---|---|---|")
         for cells in kind_lines:
