@@ -416,8 +416,9 @@
     return { node, changed };
   }
 
-  function labelChip(slug) {
-    const label = labelBySlug[slug] || { name: slug, colour: "#888888" };
+  function labelChip(slug, name) {
+    // On the scale's colours; a retired label by the name the match gives (else its slug).
+    const label = labelBySlug[slug] || { name: name || slug, colour: "#888888" };
     const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
     swatch.style.background = label.colour;
     return el("span", { class: "label-chip" }, swatch, el("span", { text: label.name }));
@@ -449,7 +450,7 @@
       item.append(line);
       return item;
     }
-    line.append(labelChip(v.label), " ");
+    line.append(labelChip(v.label, v.label_name), " ");
     if (v.published) line.append(el("span", { class: "state-chip state-published", text: "Published" + (v.published_at ? " on " + dateText(v.published_at) : "") }));
     else line.append(el("span", { class: "state-chip state-draft", text: "Draft verdict" }));
     item.append(line);
