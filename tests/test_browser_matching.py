@@ -61,7 +61,7 @@ def checked(people, settings):
     )
     opposite = article_create(
         title="Rival claim",
-        body="Joblessness rose to 4.2 percent in March. Prices were flat.",
+        body="Joblessness rose to 4.2 percent in <i>March</i>. Prices were flat.",
         published_at="2026-04-03T08:00:00Z",
     )
     new = article_create(
@@ -199,7 +199,9 @@ def test_the_opposite_claim_is_labelled_and_its_differing_words_highlighted(page
     opposite = box(page).locator(".match-opposite")
     expect(opposite.locator(".opposite-chip")).to_have_text("Opposite claim")
     expect(opposite.locator(".match-text")).to_have_text(checked["opposite"].text)
-    expect(opposite.locator("mark")).to_have_text(["rose"])
+    # Article text is text: the markup in it shows as typed, never as HTML.
+    expect(opposite.locator("mark")).to_have_text(["rose", "<i>March</i>."])
+    expect(opposite.locator("i")).to_have_count(0)
     expect(opposite.locator(".label-chip")).to_have_text("False")
     # m takes the same claim's verdict, never the opposite one's.
     page.locator(f"#s{claim.pk}").focus()
@@ -265,3 +267,18 @@ def test_the_box_on_a_phone_sheet(page, checked):
     assert Review.objects.get().evidence == [SOURCE]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert serious_violations(page) == []
+
+
+def test_a_taken_verdict_is_a_draft_that_survives_a_reload(page, checked):
+    claim = checked["claim"]
+    workspace_open(page, checked["new"], "rita", f"#s{claim.pk}")
+    page.locator(f"#s{claim.pk}").focus()
+    page.keyboard.press("m")
+    expect(page.locator(f"#s{claim.pk}")).to_have_class(re.compile(r"\bhas-draft\b"))
+    page.once("dialog", lambda dialog: dialog.accept())  # leaving with a draft asks first
+    page.reload()
+    expect(page.locator("#draft-text")).to_contain_text("the earlier verdict's label Accurate")
+    expect(page.locator("#evidence-list")).to_contain_text("Labour market bulletin")
+    page.locator("#draft-save").click()
+    expect(page.locator("#panel-save")).to_have_text("Saved (version 1)")
+    assert Review.objects.get().evidence == [SOURCE]
