@@ -31,7 +31,7 @@ DEMO_USERS = [
 ]
 # The demo's work is spread over the past weeks, so the dashboard's 30-day charts (throughput,
 # agreement over time, backlog by age) show a history rather than one spike today.
-IMPORTED_DAYS_AGO = 34  # the first article; each next one two days later
+IMPORTED_DAYS_AGO = 38  # the first article; each next one two days later
 REVIEWED_DAYS_AGO = 27  # the first claim's review; the last one's today
 
 
