@@ -88,6 +88,23 @@ def _user_named(username: str, request, field: str):
     return user
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); anything else is an error, not "no filter"."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise ValidationError("Must be true or false.", code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A model chosen by its slug: unknown slugs answer 400."""
@@ -109,10 +126,24 @@ class SentenceFilter(django_filters.FilterSet):
     )
     updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label="Text search")
+    has_match = BooleanFilter(
+        method="filter_has_match",
+        help_text="true: sentences that make the same claim as a sentence of another article "
+        "(a `same` match); false: those that do not.",
+    )
+    matched_verdict = BooleanFilter(
+        method="filter_matched_verdict",
+        help_text="true: sentences with a `same` match whose sentence has a verdict you may see "
+        "(editors: any verdict; under blind review a published one, or one on a sentence you "
+        "rated); false: the others. With has_match=true: matched claims not checked before.",
+    )
 
     class Meta:
         model = Sentence
-        fields = ["article", "status", "kind", "label", "reviewer", "updated_since", "q"]
+        fields = [
+            *("article", "status", "kind", "label", "reviewer", "updated_since", "q"),
+            *("has_match", "matched_verdict"),
+        ]
 
     def filter_label(self, queryset, name: str, label: Label) -> QuerySet:
         """Sentences with a review or verdict with this label, of those the viewer may see:
@@ -125,6 +156,18 @@ class SentenceFilter(django_filters.FilterSet):
         verdicts = Verdict.objects.filter(viewer.verdicts_q(), sentence=OuterRef("pk"), label=label)
         # EXISTS rather than a join: no duplicates and no DISTINCT over a large table.
         return queryset.filter(Exists(reviews) | Exists(verdicts))
+
+    def filter_has_match(self, queryset, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        matched, _ = selectors.matched_claims(viewer_for(self.request.user))
+        return queryset.filter(matched if value else ~matched)
+
+    def filter_matched_verdict(self, queryset, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        _, checked = selectors.matched_claims(viewer_for(self.request.user))
+        return queryset.filter(checked if value else ~checked)
 
     def filter_reviewer(self, queryset, name: str, username: str) -> QuerySet:
         viewer = viewer_for(self.request.user)

@@ -466,8 +466,8 @@ def test_an_article_patch_costs_the_same_queries_for_any_length(
     # editor's role; savepoint; the article locked; its tags; the UPDATE; the tag unlinked;
     # the new tag looked up, created, looked up again; its link; the sentences' updated_at;
     # the history entry; savepoint released; then the answer as GET gives it (the article,
-    # its tags, sentences with verdicts, reviews)
-    with django_assert_max_num_queries(17):
+    # its tags, sentences with verdicts, reviews, claim matches)
+    with django_assert_max_num_queries(18):
         response = patch(
             editor_client, f"/api/articles/{article.pk}/", {"title": "T", "tags": ["a", "c"]}
         )
@@ -479,8 +479,8 @@ def test_a_sentence_patch_has_a_small_query_budget(editor_client, django_assert_
     sentence = article_create(sentences=50).sentences.first()
     # editor's role; savepoint; the sentence locked (with its article's lock); the UPDATE; the
     # article's summary; the history entry; savepoint released; then the answer as GET gives
-    # it (the sentence with its verdict, its reviews)
-    with django_assert_max_num_queries(10):
+    # it (the sentence with its verdict, its reviews, its claim matches)
+    with django_assert_max_num_queries(11):
         response = patch(editor_client, f"/api/sentences/{sentence.pk}/", {"kind": "boilerplate"})
     assert response.status_code == 200
 

@@ -66,6 +66,7 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "status": "pending",
                 "reviews": [],
                 "verdict": None,
+                "matches": [],
             },
             {
                 "id": ids[1],
@@ -78,6 +79,7 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "status": "pending",
                 "reviews": [],
                 "verdict": None,
+                "matches": [],
             },
             {
                 "id": ids[2],
@@ -90,6 +92,7 @@ def test_post_creates_article_with_sentences_and_answers_201(editor_client, edit
                 "status": "pending",
                 "reviews": [],
                 "verdict": None,
+                "matches": [],
             },
         ],
     }
@@ -346,8 +349,8 @@ def test_detail_query_count_does_not_grow_with_sentences(
 ):
     article = article_create(sentences=sentences)
     # viewer's role + article with counts and importer + tags + sentences with verdicts
-    # + their reviews
-    with django_assert_num_queries(5):
+    # + their reviews + their claim matches
+    with django_assert_num_queries(6):
         response = editor_client.get(f"/api/articles/{article.pk}/")
     assert len(response.json()["sentences"]) == sentences
 

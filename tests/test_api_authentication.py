@@ -30,8 +30,8 @@ def test_a_token_carries_the_users_role_into_blind_review(
     services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
     client = _token_client(request.getfixturevalue(who))
     # token with its user and the editor's permission + the sentence with its verdict
-    # + its reviews
-    with django_assert_num_queries(3):
+    # + its reviews + its claim matches
+    with django_assert_num_queries(4):
         response = client.get(f"/api/sentences/{sentence.pk}/")
     assert response.status_code == 200
     assert len(response.json()["reviews"]) == (1 if sees_others else 0)

@@ -86,6 +86,7 @@ def test_sentence_detail_has_status_reviews_and_verdict(
             "created_at": "2026-03-03T09:00:00Z",
             "updated_at": "2026-03-03T09:00:00Z",
         },
+        "matches": [],
     }
 
 
@@ -437,8 +438,8 @@ def test_sentence_list_query_count_does_not_grow(
         services.review_save(sentence=sentence, reviewer=reviewer2, label="mixed")
         services.verdict_set(sentence=sentence, user=editor, label="mixed")
     # viewer's role + sentences page with verdicts joined + their reviews with labels and
-    # reviewers
-    with django_assert_max_num_queries(3):
+    # reviewers + their claim matches
+    with django_assert_max_num_queries(4):
         response = reviewer_client.get("/api/sentences/?page_size=500")
     assert len(response.json()["results"]) == count
 
@@ -452,8 +453,8 @@ def test_article_detail_with_reviews_query_count_does_not_grow(
         services.review_save(sentence=sentence, reviewer=reviewer, label="accurate")
         services.verdict_set(sentence=sentence, user=editor, label="accurate")
     # viewer's role + article with counts and importer + tags + sentences with verdicts
-    # + reviews
-    with django_assert_max_num_queries(5):
+    # + reviews + claim matches
+    with django_assert_max_num_queries(6):
         response = reviewer_client.get(f"/api/articles/{article.pk}/")
     sentences = response.json()["sentences"]
     assert len(sentences) == count

@@ -259,11 +259,11 @@ def test_sentence_list_keeps_its_query_budget_with_the_blind_filters(
 ):
     client = _client(scene, "reviewer")
     # session, user, role (the view's viewer), the label, role again (the filter's viewer),
-    # the page of sentences with their verdicts, their reviews: the rule adds no query per row
-    # (reviewer=me: the same without the label).
-    with django_assert_max_num_queries(7):
+    # the page of sentences with their verdicts, their reviews, their claim matches: the rule
+    # adds no query per row (reviewer=me: the same without the label).
+    with django_assert_max_num_queries(8):
         client.get("/api/sentences/?label=accurate")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get("/api/sentences/?reviewer=me")
 
 

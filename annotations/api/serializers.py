@@ -16,8 +16,18 @@ from annotations.inputs import (  # noqa: F401 - input serializers, named here f
     SplitInputSerializer,
     VerdictInputSerializer,
 )
-from annotations.models import Article, Assignment, History, Label, Review, Sentence, Verdict
+from annotations.models import (
+    Article,
+    Assignment,
+    ClaimMatch,
+    History,
+    Label,
+    Review,
+    Sentence,
+    Verdict,
+)
 from annotations.selectors.articles import review_data_of, verdict_data_of
+from annotations.selectors.matching import matches_of
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -65,11 +75,41 @@ class VerdictSerializer(serializers.ModelSerializer):
         ]
 
 
+class MatchVerdictSerializer(serializers.Serializer):
+    """The matched sentence's verdict, as much as a match needs: what the workspace's
+    "Checked before" box shows and its `m` key copies."""
+
+    label = serializers.SlugField()
+    label_name = serializers.CharField()
+    published = serializers.BooleanField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    evidence = EvidenceSerializer(many=True, help_text="The verdict's sources.")
+
+
+class MatchSerializer(serializers.Serializer):
+    """An earlier claim of another article that makes the same claim as this sentence
+    (`same`) or its opposite (`opposite`), found by claim matching."""
+
+    sentence = serializers.IntegerField(help_text="The matched sentence.")
+    article = serializers.IntegerField(help_text="Its article.")
+    article_title = serializers.CharField()
+    article_published_at = serializers.DateTimeField(allow_null=True)
+    text = serializers.CharField(help_text="The matched sentence's text.")
+    similarity = serializers.FloatField(min_value=0, max_value=1)
+    relation = serializers.ChoiceField(choices=ClaimMatch.Relation.values)
+    verdict = MatchVerdictSerializer(
+        allow_null=True,
+        help_text="The matched sentence's verdict, or null: none, or hidden from you by blind "
+        "review (as on that sentence).",
+    )
+
+
 class SentenceSerializer(serializers.ModelSerializer):
-    """A sentence with its reviews and verdict (as listed inside an article)."""
+    """A sentence with its reviews, verdict and claim matches (as listed inside an article)."""
 
     reviews = serializers.SerializerMethodField()
     verdict = serializers.SerializerMethodField()
+    matches = serializers.SerializerMethodField()
 
     class Meta:
         model = Sentence
@@ -84,6 +124,7 @@ class SentenceSerializer(serializers.ModelSerializer):
             "status",
             "reviews",
             "verdict",
+            "matches",
         ]
 
     @extend_schema_field(ReviewSerializer(many=True))
@@ -107,6 +148,12 @@ class SentenceSerializer(serializers.ModelSerializer):
         if not viewer.sees_verdict(verdict, reviewed=reviewed):
             return None
         return verdict_data_of(verdict)
+
+    @extend_schema_field(MatchSerializer(many=True))
+    def get_matches(self, sentence: Sentence) -> list[dict]:
+        # Best first: "same" before "opposite", then by similarity (selectors.matching.ORDER).
+        # Prefetched with the sentence (selectors.sentence_list / article_detail, matches=True).
+        return matches_of(self.context["viewer"], sentence.matches.all())
 
 
 class SentenceDetailSerializer(SentenceSerializer):

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations import inputs, selectors, services
+from annotations import inputs, selectors, services, tasks
 from annotations.api import serializers
 from annotations.api.pagination import IdCursorPagination, SentenceCursorPagination
 from annotations.errors import DomainError
@@ -87,7 +87,7 @@ class ArticleViewSet(
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return selectors.article_detail(self.viewer)
+            return selectors.article_detail(self.viewer, matches=True)
         return selectors.article_list(self.viewer)
 
     def get_serializer_class(self):
@@ -125,7 +125,10 @@ class ArticleViewSet(
         result = services.article_import(
             data=inputs.article_input(request.data), imported_by=request.user
         )
-        article = selectors.article_detail(self.viewer).get(pk=result.article.pk)
+        # Its claims are matched now without a broker (the answer shows their matches), on
+        # the worker with one; a failure is logged and never fails the import.
+        tasks.articles_match_enqueue([result.article.pk])
+        article = selectors.article_detail(self.viewer, matches=True).get(pk=result.article.pk)
         return Response(self.get_serializer(article).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -218,8 +221,11 @@ class SentenceViewSet(
     serializer_class = serializers.SentenceDetailSerializer
     lookup_value_regex = ID_PATTERN
 
+    # The answers that are sentences carry their claim matches (one more query).
+    SENTENCE_ACTIONS = frozenset({"list", "retrieve", "split", "merge"})
+
     def get_queryset(self):
-        return selectors.sentence_list(self.viewer)
+        return selectors.sentence_list(self.viewer, matches=self.action in self.SENTENCE_ACTIONS)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         # As ArticleViewSet.retrieve: plain rows (selectors.sentence_detail_data) when it can.

@@ -14,6 +14,12 @@ from annotations.selectors.articles import (
     workspace,
 )
 from annotations.selectors.imports import import_job_list
+from annotations.selectors.matching import (
+    articles_to_match,
+    matched_claims,
+    matches_by_sentence,
+    matches_of,
+)
 from annotations.selectors.progress import PROGRESS_COUNTS, PROGRESS_ORDERS, progress_page
 from annotations.selectors.scope import StatsFilters, filter_articles, filter_tags, stats_scope
 from annotations.selectors.stats import disputed_row, disputed_sentences, stats
@@ -26,6 +32,7 @@ __all__ = [
     "article_detail_data",
     "article_list",
     "article_queue",
+    "articles_to_match",
     "assignment_list",
     "disputed_row",
     "disputed_sentences",
@@ -33,6 +40,9 @@ __all__ = [
     "filter_tags",
     "import_job_list",
     "label_list",
+    "matched_claims",
+    "matches_by_sentence",
+    "matches_of",
     "progress_page",
     "sentence_detail_data",
     "sentence_history",

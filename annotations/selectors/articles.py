@@ -34,6 +34,9 @@ from annotations.models import (
 from annotations.permissions import Viewer
 from annotations.prepared import PreparedQuery
 
+# The modules import each other (matching reads the value helpers below): by module.
+from annotations.selectors import matching as _matching
+
 
 def rated_claims(reviewer_id: int) -> Coalesce:
     """The claims of each article (the outer query's row) this reviewer rated, as a subquery."""
@@ -70,11 +73,17 @@ def _reviews_prefetch() -> Prefetch:
     )
 
 
-def _sentences_with_work() -> QuerySet[Sentence]:
-    """Sentences with their verdict (joined) and reviews (one prefetch query)."""
-    return Sentence.objects.select_related(
+def _sentences_with_work(viewer: Viewer | None = None) -> QuerySet[Sentence]:
+    """Sentences with their verdict (joined) and reviews (one prefetch query); with a viewer
+    also the claim matches the API shows them (one more: selectors.matching.matches_for)."""
+    sentences = Sentence.objects.select_related(
         "verdict__label", "verdict__decided_by"
     ).prefetch_related(_reviews_prefetch())
+    if viewer is not None:
+        sentences = sentences.prefetch_related(
+            Prefetch("matches", queryset=_matching.matches_for(viewer))
+        )
+    return sentences
 
 
 def article_list(viewer: Viewer) -> QuerySet[Article]:
@@ -227,22 +236,27 @@ def article_list_data(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def article_detail(viewer: Viewer) -> QuerySet[Article]:
-    """Articles with every sentence, review and verdict; 4 queries whatever the length."""
+def article_detail(viewer: Viewer, *, matches: bool = False) -> QuerySet[Article]:
+    """Articles with every sentence, review and verdict; 4 queries whatever the length (5 with
+    the sentences' claim `matches`, as the API shows them)."""
     return (
         _visible(viewer)
         .with_sentence_counts()
         .select_related("imported_by")
         .prefetch_related(
             "tags",
-            Prefetch("sentences", queryset=_sentences_with_work().order_by("index")),
+            Prefetch(
+                "sentences",
+                queryset=_sentences_with_work(viewer if matches else None).order_by("index"),
+            ),
         )
     )
 
 
-def sentence_list(viewer: Viewer) -> QuerySet[Sentence]:
-    """Sentences with reviews and verdict, for lists and details; 2 queries per page."""
-    sentences = _sentences_with_work()
+def sentence_list(viewer: Viewer, *, matches: bool = False) -> QuerySet[Sentence]:
+    """Sentences with reviews and verdict, for lists and details; 2 queries per page (3 with
+    their claim `matches`, as the API shows them)."""
+    sentences = _sentences_with_work(viewer if matches else None)
     if not viewer.sees_all_articles:
         sentences = sentences.filter(_assigned(viewer, "article_id"))
     return sentences.order_by("id")
@@ -486,10 +500,13 @@ def _verdict_row_data(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sentences_data(
-    viewer: Viewer, rows: list[dict[str, Any]], reviews: QuerySet[Review]
+    viewer: Viewer,
+    rows: list[dict[str, Any]],
+    reviews: QuerySet[Review],
+    matches: dict[int, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """Each sentence row (_SENTENCE_VALUES) with what the viewer may see of its reviews and
-    verdict, as SentenceSerializer gives it."""
+    verdict, and its claim matches ({sentence id: matches}), as SentenceSerializer gives it."""
     by_sentence: dict[int, list[dict[str, Any]]] = {}
     for review in reviews.order_by("created_at", "id").values(*_REVIEW_VALUES):
         by_sentence.setdefault(review["sentence_id"], []).append(review)
@@ -508,6 +525,7 @@ def _sentences_data(
             sentence["verdict"] = _verdict_row_data(row)
         else:
             sentence["verdict"] = None
+        sentence["matches"] = matches.get(row["id"], [])
         sentences.append(sentence)
     return sentences
 
@@ -515,7 +533,8 @@ def _sentences_data(
 def article_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
     """An article as ArticleDetailSerializer gives it, or None if the viewer may not see it.
 
-    Four queries: the article with its counts, its tags, sentences with verdicts, reviews.
+    Five queries: the article with its counts, its tags, sentences with verdicts, reviews,
+    claim matches.
     """
     article = (
         _visible(viewer)
@@ -546,7 +565,12 @@ def article_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
         "final_count": article["final_count"],
         "body": article["body"],
         "checksum": article["checksum"],
-        "sentences": _sentences_data(viewer, list(sentences), Review.objects.filter(article=pk)),
+        "sentences": _sentences_data(
+            viewer,
+            list(sentences),
+            Review.objects.filter(article=pk),
+            _matching.matches_by_sentence(viewer, article_id=pk),
+        ),
     }
     return data
 
@@ -554,7 +578,7 @@ def article_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
 def sentence_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
     """A sentence as SentenceDetailSerializer gives it, or None if the viewer may not see it.
 
-    Two queries: the sentence with its verdict, its reviews.
+    Three queries: the sentence with its verdict, its reviews, its claim matches.
     """
     sentences = Sentence.objects.filter(pk=pk)
     if not viewer.sees_all_articles:
@@ -562,7 +586,12 @@ def sentence_detail_data(viewer: Viewer, pk: int) -> dict[str, Any] | None:
     row = sentences.values(*_SENTENCE_VALUES, "article_id", "updated_at").first()
     if row is None:
         return None
-    (data,) = _sentences_data(viewer, [row], Review.objects.filter(sentence=pk))
+    (data,) = _sentences_data(
+        viewer,
+        [row],
+        Review.objects.filter(sentence=pk),
+        _matching.matches_by_sentence(viewer, sentence_ids=[pk]),
+    )
     data["article"] = row["article_id"]
     data["updated_at"] = _datetime_data(row["updated_at"])
     return data

@@ -23,6 +23,12 @@ from annotations.services.import_jobs import (
     import_job_run,
     import_preview,
 )
+from annotations.services.matching import (
+    MatchSummary,
+    article_match,
+    articles_match,
+    sentences_match,
+)
 from annotations.services.reviews import review_delete, review_save
 from annotations.services.segments import sentence_kind_set, sentence_merge, sentence_split
 from annotations.services.status import sentence_status_refresh, status_for
@@ -30,6 +36,10 @@ from annotations.services.verdicts import verdict_set
 
 __all__ = [
     "ImportSummary",
+    "MatchSummary",
+    "article_match",
+    "articles_match",
+    "sentences_match",
     "records_import",
     "sentence_kind_set",
     "sentence_merge",

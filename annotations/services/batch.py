@@ -29,6 +29,8 @@ class ImportSummary:
     created: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    # The articles created, in order (their claims are matched after the import).
+    article_ids: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -99,4 +101,6 @@ def records_import(
     for record in wrap(readers.group_exported(records)):
         outcome = record_import(record, imported_by=imported_by, dry_run=dry_run)
         getattr(summary, outcome.kind).append(outcome.line)
+        if outcome.kind == "created" and outcome.article_id is not None:
+            summary.article_ids.append(outcome.article_id)
     return summary

@@ -13,7 +13,7 @@ from django.db.models import F
 from annotations import permissions, segmentation
 from annotations.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from annotations.models import History, Review, Sentence, Verdict
-from annotations.services import summaries
+from annotations.services import matching, summaries
 from annotations.services.history import history_add, review_snapshot, verdict_snapshot
 from annotations.services.status import sentence_lock
 
@@ -136,6 +136,9 @@ def sentence_split(
         )
         first.end, first.text = left_end, body[first.start : left_end]
         _pending_save(first)
+        # Its text changed: the claims it matched no longer hold; both parts are matched anew.
+        matching.sentence_matches_drop(sentence_ids=[first.pk])
+        matching.sentences_match_on_commit([first.pk, second.pk])
     return first, second
 
 
@@ -159,6 +162,9 @@ def sentence_merge(*, sentence: Sentence | int, editor: AbstractBaseUser) -> Sen
         second.delete()
         _shift(rest, -1)
         _pending_save(first)
+        # The second's pairs went with it (cascade); the first's text changed.
+        matching.sentence_matches_drop(sentence_ids=[first.pk])
+        matching.sentences_match_on_commit([first.pk])
     return first
 
 
@@ -185,4 +191,8 @@ def sentence_kind_set(*, sentence: Sentence | int, kind: str, editor: AbstractBa
             before={"kind": before},
             after={"kind": kind},
         )
+        if kind == Sentence.Kind.CLAIM:
+            matching.sentences_match_on_commit([target.pk])
+        else:  # boilerplate never matches
+            matching.sentence_matches_drop(sentence_ids=[target.pk])
     return target

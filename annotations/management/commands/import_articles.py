@@ -34,6 +34,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Validate and segment, write nothing."
         )
         parser.add_argument(
+            "--no-match",
+            action="store_true",
+            help="Do not match the new articles' claims against earlier ones after the "
+            "import (manage.py match_claims does it later).",
+        )
+        parser.add_argument(
             "--background",
             action="store_true",
             help="Queue the files as an import job for the worker (needs --user) and return; "
@@ -55,6 +61,8 @@ class Command(BaseCommand):
             wrap=lambda it: tqdm(it, desc="importing", unit=" article", disable=not show_bar),
         )
         created, skipped, failed = summary.created, summary.skipped, summary.failed
+        if summary.article_ids and not options["no_match"]:
+            self._match(summary.article_ids, show_bar)
 
         verb = "would create" if dry_run else "created"
         if options["verbosity"] > 1:
@@ -71,6 +79,28 @@ class Command(BaseCommand):
                 "records failed (see above)",
                 returncode=1,
             )
+
+    def _match(self, article_ids: list[int], show_bar: bool) -> None:
+        """Match the new articles' claims in one pass after the import (not one by one, which
+        would slow the import down): here, or on the workers when a broker is configured. A
+        failure never undoes the import: the articles stay unmatched for match_claims."""
+        if not tasks.articles_match.app.conf.task_always_eager:
+            queued = tasks.articles_match_send(article_ids)
+            self.stdout.write(
+                f"matching {len(article_ids)} new article(s) on the worker: {queued} task(s) queued"
+            )
+            return
+        matched = services.articles_match(
+            article_ids=article_ids,
+            wrap=lambda it: tqdm(it, desc="matching", unit=" article", disable=not show_bar),
+        )
+        line = (
+            f"matched {matched.articles} article(s): {matched.claims} claims, "
+            f"{matched.same} same, {matched.opposite} opposite"
+        )
+        if matched.failed:
+            line += f"; {len(matched.failed)} failed (see the log; match_claims retries them)"
+        self.stdout.write(line)
 
     def _importer(self, username: str) -> AbstractBaseUser:
         """The user named by --user: an active account that may import articles."""
