@@ -91,6 +91,8 @@ def _user_named(username: str, request, field: str):
 class StrictBooleanField(forms.NullBooleanField):
     """true or false (1 or 0); anything else is an error, not "no filter"."""
 
+    widget = forms.TextInput  # NullBooleanSelect reads anything else as "unknown"
+
     def to_python(self, value: Any) -> bool | None:
         if value in (None, ""):
             return None
