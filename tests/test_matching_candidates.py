@@ -197,16 +197,27 @@ def test_the_search_index_is_partial_with_more_statistics():
 
 @pytest.mark.postgres
 def test_rare_words_select_alone_and_common_ones_in_pairs():
-    """The statistics decide: a word in few claims is a clause by itself, common words only
-    in pairs, and the expected rows stay within the budget."""
-    frequency = {"said": 0.3, "fell": 0.05, "march": 0.03, "unemploy": 0.0004}
+    """The statistics decide: a word in few claims is a clause by itself, rarer words in
+    pairs, and common ones are left out, so that the index entries and the rows read stay
+    within their budgets."""
+    frequency = {"said": 0.3, "offici": 0.1, "fell": 0.05, "march": 0.004, "unemploy": 0.0004}
     query = search._query(
         "Unemployment fell to 4.2% in March, officials said.",
         ["unemploy", "fell", "4.2", "march", "offici", "said"],
         {},
-        (frequency | {"offici": 0.1}, 0.00005, 1_000_000),
+        (frequency, 0.00005, 1_000_000),
     )
-    # "4.2": in no statistics, so rarer than every word listed (50 rows at most); "unemploy"
-    # (400 rows) with "march" (30,000) is expected to bring 240, and every other pair would
-    # go over the budget of 400; "said" (in 30% of claims) is never used.
+    # "4.2": in no statistics, so rarer than every word listed (50 rows at most): alone.
+    # "unemploy" (400 rows) and "march" (4,000) together; "fell" (50,000) would take the
+    # index entries read over 10,000, so it and the commoner words select nothing.
     assert query.tsquery == "'4.2' | ( 'unemploy' & 'march' )"
+    # What they weigh when the rows found are ranked: the rarer, the heavier.
+    weights = sorted(query.weights.items(), key=lambda item: -item[1])
+    assert [concept for concept, _ in weights] == [
+        ("4.2",),
+        ("unemploy",),
+        ("march",),
+        ("fell",),
+        ("offici",),
+        ("said",),
+    ]

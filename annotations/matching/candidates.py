@@ -7,23 +7,28 @@ same claim, so this errs on the side of proposing (recall), within a time budget
 PostgreSQL: full-text search over claim sentences (the partial GIN index of migration 0012 on
 `to_tsvector('english', text) WHERE kind = 'claim'`). A sentence becomes "concepts" (its
 lexemes, with the synonyms and name variants below folded together: "joblessness dropped" and
-"unemployment fell" share two), and the database returns the claims that share one very rare
-concept or two rarer ones (rarity from the index's own statistics, `pg_stats`), so that the
-rows read stay in the hundreds at 1,000,000 sentences; those are ranked here by the weight of
-the concepts they share (rarer weighs more). All claims of a call go in one statement
-(LATERAL over the arrays). Trigram similarity (pg_trgm) was measured too slow at that size:
-6 to 10 s per sentence (docs/performance.md, "Claim matching").
+"unemployment fell" share two). How rare each is comes from the index's own statistics
+(`pg_stats`, 10,000 lexemes kept): the rarest few concepts are the anchors, and the database
+returns the claims that share a very rare anchor or two of the others, so that a search reads
+a few thousand index entries and some tens of rows at 1,000,000 sentences. What it returns is
+ranked here by the weight of the concepts shared (the rarer, the heavier). All claims of a call
+go in one statement (LATERAL over an array of tsqueries). Trigram similarity (pg_trgm `%` and
+`<%`) was measured at 3 to 10 s per sentence at that size (docs/performance.md).
 
-SQLite: the FTS5 table of migration 0012 ranked by bm25, one statement for all claims; without
-FTS5, a bounded scan of the most recent claims scored with rapidfuzz.
+SQLite: the FTS5 table of migration 0012 (any of the words, and their synonyms), its best 300
+by bm25 ranked here the same way (a synonym group counts once, numbers double), one statement
+for all claims; without FTS5, a bounded scan of the most recent claims scored with rapidfuzz.
 """
+
+# Word lists read better as one string each than as a column of quoted words.
+# ruff: noqa: SIM905
 
 from __future__ import annotations
 
 import math
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.db import connection
@@ -36,15 +41,16 @@ LIMIT = 50
 SCAN_LIMIT = 20_000
 # PostgreSQL: rows the database returns per sentence at most, to be ranked here.
 FETCH_LIMIT = 300
-# The rows a sentence's search is expected to read (from the statistics) at most: reading a row
-# costs 10 to 60 us (its page, rarely in PostgreSQL's buffers at 1,000,000 sentences). The
-# rarest `ANCHORS` concepts make the clauses; two words of a sentence appear together about
+# The rows a sentence's search is expected to bring (from the statistics) at most. The rarest
+# `ANCHORS` concepts at most make the clauses; two words of a sentence appear together about
 # CORRELATION times more often than chance would have it (a guess on the side of caution).
 BUDGET_ROWS = 400
 ANCHORS = 10
 CORRELATION = 20
-# A concept in more than this share of claims never selects rows by itself or in a pair.
-COMMON = 0.2
+# Index entries (the anchors' posting lists) one sentence's search reads at most: every one is
+# checked against the query, which is what a search costs (10,000 kept recall@50 on the tuning
+# pairs where 20,000 had it, in two thirds of the time).
+POSTINGS = 10_000
 # How long the statistics (pg_stats) are reused, in seconds.
 STATS_SECONDS = 600
 
@@ -209,8 +215,9 @@ class _Query:
     text: str
     weights: dict[tuple[str, ...], float]
     tsquery: str
-    pattern: re.Pattern | None = None
-    names: dict[str, tuple[str, ...]] | None = None
+    # {lexeme: its concept} and the lexemes' lengths, made on first use (_concepts_in)
+    lookup: dict[str, tuple[str, ...]] | None = None
+    lengths: list[int] = field(default_factory=list)
 
 
 def _quoted(lexeme: str) -> str:
@@ -241,11 +248,15 @@ def _query(
     # the most selective first, until the rows they are expected to bring reach BUDGET_ROWS.
     # Two words of one sentence come together more often than chance (a phrase, a topic):
     # CORRELATION allows for that.
-    anchors = sorted((c for c in concepts if share[c] <= COMMON), key=share.__getitem__)
-    # (Without statistics every concept is an anchor: the database is small.)
-    anchors = (
-        anchors[: ANCHORS if frequency else None] or sorted(concepts, key=share.__getitem__)[:2]
-    )
+    # The anchors: the rarest concepts, as many as the index entries they make the search
+    # read stay under POSTINGS (every entry of their posting lists is checked against the
+    # query: that, not the rows, is what a search costs); at least two.
+    anchors, postings = [], 0.0
+    for concept in sorted(concepts, key=share.__getitem__):
+        postings += share[concept] * claims
+        if len(anchors) >= 2 and (postings > POSTINGS or len(anchors) >= ANCHORS):
+            break
+        anchors.append(concept)
     clauses, expected, paired = [], 0.0, []
     for concept in anchors:
         rows = share[concept] * claims
@@ -268,17 +279,25 @@ def _query(
     return _Query(text, weights, " | ".join(clauses))
 
 
+_TOKEN = re.compile(r"\w+(?:[.,']\w+)*")
+
+
 def _concepts_in(query: _Query, text: str) -> set[tuple[str, ...]]:
     """The query's concepts found in `text`: where a word starts with one of a concept's
     lexemes (PostgreSQL's English stems are word prefixes: "unemploy" of "unemployment")."""
-    if query.pattern is None:
-        parts, query.names = [], {}
-        for number, concept in enumerate(query.weights):
-            query.names[f"c{number}"] = concept
-            words = "|".join(re.escape(x) for x in sorted(concept, key=len, reverse=True))
-            parts.append(f"(?P<c{number}>{words})")
-        query.pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
-    return {query.names[m.lastgroup] for m in query.pattern.finditer(text)}
+    if query.lookup is None:
+        query.lookup = {lexeme: concept for concept in query.weights for lexeme in concept}
+        query.lengths = sorted({len(lexeme) for lexeme in query.lookup})
+    lookup, lengths = query.lookup, query.lengths
+    found = set()
+    for token in _TOKEN.findall(text.lower()):
+        for length in lengths:
+            if length > len(token):
+                break
+            concept = lookup.get(token[:length])
+            if concept is not None:
+                found.add(concept)
+    return found
 
 
 def _score(query: _Query, text: str) -> float:
@@ -330,46 +349,10 @@ _fts_checked: dict[str, bool] = {}
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 # Words too common to say anything (FTS5 keeps every word); the judge reads them anyway.
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "who",
-        "will",
-        "would",
-        "said",
-        "says",
-        "than",
-    ]
+    (
+        "a an the of to in on at for by with from and or but as is are was were be been has have "
+        "had it its this that these those which who will would said says than"
+    ).split()
 )
 _SYNONYM_WORDS: dict[str, tuple[str, ...]] = {}
 for _group in SYNONYMS:

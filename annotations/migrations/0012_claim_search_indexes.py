@@ -14,8 +14,13 @@ nothing (the search scans).
 from django.db import migrations
 
 POSTGRESQL_INDEX = [
+    # gin_pending_list_limit: rows inserted wait in the index's pending list until it is
+    # merged, and every search reads the whole list; at the default 4 MB that made searches
+    # two to four times slower after an import (docs/performance.md, "Claim matching").
+    # 128 kB kept the import as fast, fastupdate = off slowed it by a quarter.
     "CREATE INDEX IF NOT EXISTS sentence_claim_search_idx ON annotations_sentence "
-    "USING gin (to_tsvector('english'::regconfig, text)) WHERE kind = 'claim'",
+    "USING gin (to_tsvector('english'::regconfig, text)) WITH (gin_pending_list_limit = 128) "
+    "WHERE kind = 'claim'",
     # ANALYZE keeps the 10,000 most common lexemes instead of 1,000 (a sample of 300,000
     # rows): a word not listed is then known to be in fewer than about 1 claim in 10,000, which
     # the search relies on to use a rare word alone.
