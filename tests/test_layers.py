@@ -24,6 +24,7 @@ PURE = (
     "annotations.matching.quantities",
     "annotations.matching.dates",
     "annotations.matching.entities",
+    "annotations.matching.weights",
 )
 BOTTOM = (
     "annotations.models",

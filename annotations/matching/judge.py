@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from . import dates, entities, quantities
+from . import dates, entities, quantities, weights
 from .lexicon import (
     CONVERSE_AXES,
     DIRECTION_NEAR_NUMBER,
@@ -64,6 +64,8 @@ SCOPE = 0.85
 # Two sentences starting with different capitalised words name different things only when
 # they read at least this alike otherwise.
 WEAK_NAMES = 0.7
+# ... or when both first words are this rare (weights.py: Zipf frequency 4 or below).
+RARE_NAME = 3.0
 # Unmatched content words this alike (rapidfuzz ratio) count as one: spelling variants and
 # inflections the stemmer misses.
 FUZZY = 85
@@ -163,6 +165,8 @@ class Reading:
     # a sentence built another way: a swap keeps the words)
     bag: tuple[str, ...]
     quantifiers: frozenset[str]  # classes of "all", "most", "some", "few"
+    # each of `words` -> how much it says (weights.py: rare words weigh more)
+    weights: dict[str, float]
 
 
 def _participle(word: str) -> bool:
@@ -285,6 +289,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
 
     # what each token is: ("name", key, length), ("neg",), ("dir", axis, sign), ("word", w, length)
     kinds: dict[int, tuple] = {}
+    surface: dict[str, str] = {}  # a canonical word -> a word as written, for its weight
     negations = 0
     directions: dict[str, list[int]] = {}
     i = 0
@@ -332,6 +337,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             pass  # "the Japanese government approved" = "Japan approved"
         elif word not in STOP and len(word) > 1:
             kinds[i] = ("word", canon(word), length)
+            surface[canon(word)] = word
         i += length
 
     clauses: list[list[str]] = [[]]
@@ -354,6 +360,14 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     names = tuple(dict.fromkeys(w[1:] for w in words if w.startswith("@")))
     if weak is not None and canon(weak) not in words:
         weak = None  # the first word was attribution
+    word_weights = {}
+    for w in words:
+        if w[0] == "@":
+            word_weights[w] = weights.weight(w[1:], language)
+        elif w[0] == "~":
+            word_weights[w] = weights.DIRECTION
+        else:
+            word_weights[w] = weights.weight(surface.get(w, w), language)
     return Reading(
         text=text.lower(),
         lows=frozenset(lows[k] for k in kinds if kinds[k][0] != "name"),
@@ -373,6 +387,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             for k in range(n)
             if lows[k] in QUANTIFIERS and k not in attribution
         ),
+        weights=word_weights,
     )
 
 
@@ -425,12 +440,17 @@ def _alike(x: str, y: str) -> bool:
     )
 
 
-def _similarity(a: Reading, b: Reading, matched: int) -> float:
-    size_a, size_b = len(set(a.words)), len(set(b.words))
-    if not size_a or not size_b:
+def _similarity(a: Reading, b: Reading, left: list[str], right: list[str]) -> float:
+    """The weighted share of content words in common: the mean of the share of both sides'
+    weight matched (Dice) and the share of the better covered side (a headline is covered by
+    the longer sentence that says more)."""
+    total_a, total_b = sum(a.weights.values()), sum(b.weights.values())
+    if not total_a or not total_b:
         return 0.0
-    dice = 2 * matched / (size_a + size_b)
-    containment = min(1.0, matched / min(size_a, size_b))
+    matched_a = max(0.0, total_a - sum(a.weights.get(w, 1.0) for w in left))
+    matched_b = max(0.0, total_b - sum(b.weights.get(w, 1.0) for w in right))
+    dice = (matched_a + matched_b) / (total_a + total_b)
+    containment = max(matched_a / total_a, matched_b / total_b)
     return (dice + containment) / 2
 
 
@@ -518,12 +538,21 @@ def _names_contradict(
                 return True
         return False
 
+    def rare(reading: Reading) -> bool:
+        return reading.weak is not None and reading.weights.get(reading.weak, 0.0) >= RARE_NAME
+
     # a capital at the start of the sentence is a weaker sign of a name: against another
-    # such word, only when the rest reads alike ("Amazon will open" / "Ocado will open")
+    # such word, only when the rest reads alike ("Amazon will open" / "Ocado will open") or
+    # when both are rare words ("Heathrow" / "Istanbul", not "Teachers" / "Nurses")
     if (
         own(a, left, b, True)
         and own(b, right, a, True)
-        and (similarity >= WEAK_NAMES or own(a, left, b, False) or own(b, right, a, False))
+        and (
+            similarity >= WEAK_NAMES
+            or own(a, left, b, False)
+            or own(b, right, a, False)
+            or (rare(a) and rare(b))
+        )
     ):
         return True
     # "Kamala Harris said ..." / "Gavin Newsom said ...": another source is another claim
@@ -551,7 +580,7 @@ def judge(a: Claim, b: Claim) -> Judgement:
     # "ineffective" does not pass for "effective")
     left, right, alike = _pair_off(left, right, _alike)
     matched += alike
-    content = _similarity(ra, rb, matched + prefixed)
+    content = _similarity(ra, rb, left, right)
     similarity = round(0.8 * content + 0.2 * fuzz.token_set_ratio(ra.text, rb.text) / 100, 4)
     if content < GATE:
         return Judgement(None, similarity, ("unrelated",))

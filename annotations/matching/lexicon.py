@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+import simplemma
+
 
 def split_words(text: str) -> list[str]:
     """The words of a table written as one string."""
@@ -175,11 +177,24 @@ IRREGULAR = {
 }
 
 
+def lemma(word: str) -> str:
+    """The dictionary form of an English word (simplemma's tables: "bought" -> "buy",
+    "analyses" -> "analysis", "fatalities" -> "fatality"), lower case."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if not word.isalpha():
+        return word
+    found = simplemma.lemmatize(word, lang="en").lower()
+    # a lemma that is not a form of the word is another word's ("media" -> "medium")
+    return found if found[:2] == word[:2] else word
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light stemmer: plural and verb endings off, and a final "e", so that "increase",
-    "increased", "increases" and "increasing" meet; British and American spellings meet."""
-    word = IRREGULAR.get(word, word)
+    """A light stemmer over the lemma: plural and verb endings off, and a final "e", so that
+    "increase", "increased", "increases" and "increasing" meet; British and American
+    spellings meet."""
+    word = lemma(word)
     if len(word) <= 3:
         return word
     if word.endswith("isation") or word.endswith("ization"):
@@ -206,6 +221,8 @@ def stem(word: str) -> str:
             break
     if word.endswith("ly") and len(word) > 5:
         word = word[:-2]
+    if word.endswith("ll") and len(word) > 5:  # British "cancelled", "labelled": cancel, label
+        word = word[:-1]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
@@ -281,6 +298,55 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("walk", "outs"): "strike",
     ("passed", "away"): "die",
     ("pass", "away"): "die",
+    ("step", "down"): "resign",
+    ("stepped", "down"): "resign",
+    ("steps", "down"): "resign",
+    ("stand", "down"): "resign",
+    ("stood", "down"): "resign",
+    ("do", "away", "with"): "abolish",
+    ("did", "away", "with"): "abolish",
+    ("done", "away", "with"): "abolish",
+    ("taken", "into", "custody"): "arrest",
+    ("took", "into", "custody"): "arrest",
+    ("take", "into", "custody"): "arrest",
+    ("close", "to"): "near",
+    ("next", "to"): "near",
+    ("euro", "area"): "eurozone",
+    ("interest", "rate"): "interestrate",
+    ("interest", "rates"): "interestrate",
+    ("borrowing", "costs"): "interestrate",
+    ("borrowing", "cost"): "interestrate",
+    ("chief", "executive"): "ceo",
+    ("head", "teacher"): "headteacher",
+    ("police", "officer"): "police",
+    ("police", "officers"): "police",
+    ("took", "part"): "participate",
+    ("take", "part"): "participate",
+    ("taking", "part"): "participate",
+    ("carried", "out"): "conduct",
+    ("carry", "out"): "conduct",
+    ("set", "out"): "outline",
+    ("sets", "out"): "outline",
+    ("came", "into", "force"): "take_effect",
+    ("come", "into", "force"): "take_effect",
+    ("comes", "into", "force"): "take_effect",
+    ("took", "effect"): "take_effect",
+    ("take", "effect"): "take_effect",
+    ("takes", "effect"): "take_effect",
+    ("took", "office"): "inaugurate",
+    ("sworn", "in"): "inaugurate",
+    ("climate", "change"): "global_warming",
+    ("global", "warming"): "global_warming",
+    ("greenhouse", "gas"): "greenhouse_gas",
+    ("greenhouse", "gases"): "greenhouse_gas",
+    ("carbon", "dioxide"): "co2",
+    ("gross", "domestic", "product"): "gdp",
+    ("members", "of", "parliament"): "mp",
+    ("member", "of", "parliament"): "mp",
+    ("life", "expectancy"): "life_expectancy",
+    ("birth", "rate"): "birth_rate",
+    ("death", "toll"): "death_toll",
+    ("no", "one"): "nobody",
 }
 PHRASE_LENGTHS = sorted({len(key) for key in PHRASES}, reverse=True)
 PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -288,7 +354,7 @@ PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
 # Synonym groups: every word maps to the group's first word (compared after stemming).
 _SYNONYMS = """
 unemployment joblessness
-job employment post position
+job employment post position role vacancy
 rise increase climb grow jump soar surge gain rebound boost raise hike expand swell spike
   mount advance escalate
 fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract sink
@@ -315,12 +381,16 @@ car vehicle automobile
 train rail railway
 big large huge major massive vast
 small little minor tiny
-kill slay
-die death dead
+die death dead fatality perish kill slay
+injure hurt wound harm injury
+rescue save
+flee escape
 help assist aid
 build construct erect
 need require
 child kid youngster
+teenager teen adolescent
+pupil student schoolchild
 government administration authorities
 leader head chief
 law legislation act bill statute
@@ -349,10 +419,47 @@ expensive costly pricey
 attack assault strike
 arrest detain
 accuse charge
-investigate probe examine
+investigate probe examine inquiry investigation
+resign quit
+abolish scrap ditch axe shelve
+jail imprison
+prison jail
+protest demonstration rally
+protester demonstrator
+deal agreement accord pact treaty
+talk negotiation
+forecast predict project projection
+expect anticipate
+pledge promise vow
+unveil present
+plane aircraft jet airliner
+ship vessel boat
+lorry truck
+road highway motorway
+border frontier
+soldier troop
+army military
+war conflict
+missile rocket
+lawmaker legislator parliamentarian mp
+court tribunal
+ruling judgment judgement
+lawsuit suit
+resident inhabitant
+boss ceo
+share stock
+lender bank
+goods freight cargo
+target objective
+receive obtain
+patient
+nurse
+hospital
+school
+airport
 warn caution
 plan intend aim
-cancel scrap
+cancel call_off
 postpone delay defer
 election vote poll ballot
 try attempt
