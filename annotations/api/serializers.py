@@ -27,7 +27,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.selectors.articles import review_data_of, verdict_data_of
-from annotations.selectors.matching import matches_of
+from annotations.selectors.matching import matches_by_sentence, matches_of
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -152,8 +152,12 @@ class SentenceSerializer(serializers.ModelSerializer):
     @extend_schema_field(MatchSerializer(many=True))
     def get_matches(self, sentence: Sentence) -> list[dict]:
         # Best first: "same" before "opposite", then by similarity (selectors.matching.ORDER).
-        # Prefetched with the sentence (selectors.sentence_list / article_detail, matches=True).
-        return matches_of(self.context["viewer"], sentence.matches.all())
+        # Prefetched with the sentence (selectors.sentence_list / article_detail, matches=True);
+        # read here, one query per sentence, for a sentence loaded without them.
+        viewer = self.context["viewer"]
+        if "matches" not in getattr(sentence, "_prefetched_objects_cache", {}):
+            return matches_by_sentence(viewer, sentence_ids=[sentence.pk]).get(sentence.pk, [])
+        return matches_of(viewer, sentence.matches.all())
 
 
 class SentenceDetailSerializer(SentenceSerializer):
