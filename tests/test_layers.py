@@ -25,6 +25,7 @@ PURE = (
     "annotations.matching.dates",
     "annotations.matching.entities",
     "annotations.matching.weights",
+    "annotations.matching.model",
 )
 BOTTOM = (
     "annotations.models",

@@ -124,7 +124,12 @@ def spans(tokens: list[Token], used: set[int]) -> list[tuple[int, int]]:
                 j += 1
             elif (
                 tokens[j].low in CONNECTORS
-                and tokens[j].low != "and"
+                # "and" joins two names ("Britain and France") except inside an institution's
+                # name that already has "of" or "for" ("Department for Work and Pensions")
+                and (
+                    tokens[j].low != "and"
+                    or any(tokens[k].low in ("of", "for") for k in range(i + 1, j))
+                )
                 and j + 1 < n
                 and j + 1 not in used
                 and _capitalised(tokens[j + 1])

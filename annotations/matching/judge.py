@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from . import dates, entities, quantities, weights
+from . import dates, entities, model, quantities, weights
 from .lexicon import (
     CONVERSE_AXES,
     DIRECTION_NEAR_NUMBER,
@@ -106,6 +106,8 @@ QUANTIFIERS = {
     "minority": "few",
 }
 DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her"})
+# "It is false that ...", "It is true that ...": before "that", the negations they add.
+CLAIM_IS_TRUE = {"true": 0, "correct": 0, "false": 1, "untrue": 1, "wrong": 1, "incorrect": 1}
 
 
 # Stop words that start no phrase and say nothing of negation or direction.
@@ -317,7 +319,10 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         word, length = _word(lows, i)
         following = lows[i + length] if i + length < n else ""
         stemmed = stem(word)
-        if word in NEGATIONS:
+        if following == "that" and word in CLAIM_IS_TRUE:
+            # "It is false that ...": the claim after it negated; "It is true that ...": kept
+            negations += CLAIM_IS_TRUE[word]
+        elif word in NEGATIONS:
             if following not in NOT_NEGATING_AFTER.get(word, ()):
                 negations += 1
         elif stemmed in NEGATING_VERBS:
@@ -327,8 +332,9 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
                 # "up 5%", "over 40,000" (but "jailed over £3m fraud")
                 directions.setdefault("change", []).append(DIRECTION_NEAR_NUMBER[word])
                 kinds[i] = ("word", "~change", length)
-        elif word in DIRECTIONS or stemmed in DIRECTIONS:
-            axis, sign = DIRECTIONS.get(word) or DIRECTIONS[stemmed]
+        elif word in DIRECTIONS or stemmed in DIRECTIONS or canon(word) in DIRECTIONS:
+            # a synonym of a direction word is one too ("backed" as "approved")
+            axis, sign = DIRECTIONS.get(word) or DIRECTIONS.get(stemmed) or DIRECTIONS[canon(word)]
             directions.setdefault(axis, []).append(sign)
             kinds[i] = ("word", "~" + axis, length)
         elif word in STANDS_FOR_NAME and (
@@ -561,8 +567,23 @@ def _names_contradict(
     )
 
 
-def judge(a: Claim, b: Claim) -> Judgement:
-    """Same claim, opposite claim, or neither."""
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """What the judge finds comparing two readings, before it decides."""
+
+    similarity: float  # what `Judgement.similarity` says
+    content: float  # the weighted share of content words in common
+    features: tuple[float, ...]  # model.FEATURES, in order
+    reasons: tuple[str, ...]  # what contradicts: "number", "date", "entity", ...
+    flipped: tuple[str, ...]  # "negation", "direction"
+
+
+def _heaviest(reading: Reading, unmatched: list[str]) -> float:
+    return max((reading.weights.get(w, 1.0) for w in unmatched), default=0.0)
+
+
+def examine(a: Claim, b: Claim) -> Examination:
+    """Compare two claims: their similarity, the model's features, contradictions, flips."""
     ra = read(a.text, a.language, a.published)
     rb = read(b.text, b.language, b.published)
     left, right, matched = _align(ra.words, rb.words)
@@ -581,15 +602,15 @@ def judge(a: Claim, b: Claim) -> Judgement:
     left, right, alike = _pair_off(left, right, _alike)
     matched += alike
     content = _similarity(ra, rb, left, right)
-    similarity = round(0.8 * content + 0.2 * fuzz.token_set_ratio(ra.text, rb.text) / 100, 4)
-    if content < GATE:
-        return Judgement(None, similarity, ("unrelated",))
+    token_set = fuzz.token_set_ratio(ra.text, rb.text) / 100
+    similarity = round(0.8 * content + 0.2 * token_set, 4)
     reasons = []
     only_a, only_b = quantities.differences(list(ra.quantities), list(rb.quantities))
     if (only_a and only_b) or ((only_a or only_b) and content >= SCOPE):
         # a changed figure, or at a near-identical wording a figure added ("adults" /
         # "adults over 60")
         reasons.append("number")
+    shared_figure = bool(ra.quantities and rb.quantities and not only_a and not only_b)
     only_a, only_b = dates.differences(list(ra.periods), list(rb.periods))
     if only_a and only_b:
         reasons.append("date")
@@ -614,13 +635,37 @@ def judge(a: Claim, b: Claim) -> Judgement:
         # a change on one side, something else done on the other: "the boat sank" / "the
         # coastguard rescued people from the boat"
         reasons.append("predicate")
-    if reasons:
-        return Judgement(None, similarity, tuple(reasons))
     flipped = []
     if (ra.negations + prefixed) % 2 != rb.negations % 2:
         flipped.append("negation")
     if reversed_axes:
         flipped.append("direction")
-    if flipped:
-        return Judgement(OPPOSITE, similarity, tuple(flipped))
-    return Judgement(SAME, similarity)
+    total_a, total_b = sum(ra.weights.values()), sum(rb.weights.values())
+    cover_a = 1 - sum(ra.weights.get(w, 1.0) for w in left) / total_a if total_a else 0.0
+    cover_b = 1 - sum(rb.weights.get(w, 1.0) for w in right) / total_b if total_b else 0.0
+    size_a, size_b = len(set(ra.words)), len(set(rb.words))
+    features = (
+        content,
+        min(cover_a, cover_b),
+        max(cover_a, cover_b),
+        token_set,
+        min(_heaviest(ra, left), _heaviest(rb, right)) / weights.CEILING,
+        min(len(left), len(right)),
+        float(shared_figure),
+        float(any(w[0] == "@" for w in set(ra.words) - set(left))),
+        float(any(w[0] == "~" for w in set(ra.words) - set(left))),
+        min(size_a, size_b) / max(size_a, size_b, 1),
+    )
+    return Examination(similarity, content, features, tuple(reasons), tuple(flipped))
+
+
+def judge(a: Claim, b: Claim) -> Judgement:
+    """Same claim, opposite claim, or neither."""
+    found = examine(a, b)
+    if found.content < GATE or model.score(found.features) < model.THRESHOLD:
+        return Judgement(None, found.similarity, ("unrelated",))
+    if found.reasons:
+        return Judgement(None, found.similarity, found.reasons)
+    if found.flipped:
+        return Judgement(OPPOSITE, found.similarity, found.flipped)
+    return Judgement(SAME, found.similarity)

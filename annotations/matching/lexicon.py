@@ -245,7 +245,8 @@ STOP = frozenset(
     meanwhile now then again ever around roughly approximately about nearly almost some
     just more-or-less also further latest new recent recently reportedly really actually
     people person manage managed manages managing past
-    one following part number amount level total kind type lot
+    one following part number amount level total kind type lot last next
+    sharply steeply significantly dramatically substantially considerably markedly rapidly
 """
     )
 )
@@ -296,6 +297,17 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("walk", "out"): "strike",
     ("walked", "out"): "strike",
     ("walk", "outs"): "strike",
+    ("come", "down"): "fall",
+    ("came", "down"): "fall",
+    ("comes", "down"): "fall",
+    ("coming", "down"): "fall",
+    ("power", "cut"): "blackout",
+    ("power", "cuts"): "blackout",
+    ("power", "outage"): "blackout",
+    ("power", "outages"): "blackout",
+    ("fell", "short", "of"): "miss",
+    ("fall", "short", "of"): "miss",
+    ("falls", "short", "of"): "miss",
     ("passed", "away"): "die",
     ("pass", "away"): "die",
     ("step", "down"): "resign",
@@ -364,6 +376,7 @@ lose
 approve pass adopt endorse back ratify accept authorize sanction
 reject block veto refuse oppose overturn
 regulator watchdog
+deficit shortfall gap
 striker forward
 score net
 plant factory works
@@ -400,7 +413,7 @@ money funding fund cash
 percent pct
 reach hit touch
 record unprecedented
-fire dismiss sack
+fire sack
 hire recruit employ
 police officer
 doctor physician
@@ -508,7 +521,7 @@ NOT_NEGATING_AFTER = {
 # level" reverses nothing.
 _DIRECTIONS = {
     "change": (
-        "rise increase climb grow jump soar surge gain rebound boost raise hike expand widen "
+        "rise increase climb grow jump soar surge gain rebound boost raise hike expand widen add "
         "accelerate swell spike mount advance escalate strengthen improve win beat defeat "
         "overtake outperform outpace more greater larger bigger higher above exceed surpass "
         "outnumber ahead better stronger dearer costlier",
@@ -525,10 +538,12 @@ _DIRECTIONS = {
     "decision": (
         "approve adopt endorse ratify accept authorize sanction allow permit legalize support "
         "favor uphold upheld",
-        "reject veto oppose overturn ban prohibit outlaw forbid bar block",
+        "reject veto oppose overturn ban prohibit outlaw forbid bar block dismiss",
     ),
     "verdict": ("convict guilty", "acquit innocent"),
-    "employment": ("hire recruit employ", "fire dismiss sack"),
+    "employment": ("hire recruit employ", "fire sack"),
+    "balance": ("surplus profit profitable", "deficit lossmaking"),
+    "attainment": ("meet achieve", "miss"),
     "openness": ("open reopen", "close shut"),
     "truth": ("true accurate correct", "false inaccurate incorrect wrong"),
     "life": ("survive alive", "die dead kill"),
@@ -567,7 +582,8 @@ SPEECH = frozenset(
 )
 SPEECH_WITH_THAT = frozenset(
     split_words(
-        "tell told tells confirm confirmed confirms add added adds announce announced "
+        "caution cautioned cautions tell told tells confirm confirmed confirms add added adds "
+        "announce announced "
         "announces report reported reports note noted notes reveal revealed reveals find "
         "found finds suggest suggested suggests estimate estimated estimates conclude "
         "concluded concludes admit admitted admits state stated states write wrote writes "

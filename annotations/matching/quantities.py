@@ -102,6 +102,10 @@ UNITS = {
         w: ("length", 0.01)
         for w in ("cm", "centimetre", "centimetres", "centimeter", "centimeters")
     },
+    **{
+        w: ("length", 0.001)
+        for w in ("mm", "millimetre", "millimetres", "millimeter", "millimeters")
+    },
     **{w: ("length", 1609.344) for w in ("mile", "miles")},
     **{w: ("mass", 1000.0) for w in ("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos")},
     **{w: ("mass", 1e6) for w in ("tonne", "tonnes", "ton", "tons")},
