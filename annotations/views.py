@@ -16,7 +16,7 @@ from annotations import selectors
 from annotations.filters import QueueFilter
 from annotations.permissions import Viewer, viewer_for
 from annotations.selectors.articles import QUEUE_PAGE_SIZE, queue_page
-from annotations.selectors.reuse import article_matches, checked_before_counts
+from annotations.selectors.reuse import checked_before_counts
 
 
 @login_required
@@ -54,7 +54,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such article, or it is not assigned to you.")
     # The "Checked before" box: each sentence's matches as the API's `matches` gives them, so
     # the page needs no request of its own for them.
-    matches = article_matches(viewer, pk)
+    matches = selectors.matches_by_sentence(viewer, article_id=pk)
     for sentence_id, sentence in context["data"]["sentences"].items():
         sentence["matches"] = matches.get(sentence_id, [])
     return render(request, "annotations/article_detail.html", context)

@@ -1,35 +1,23 @@
-"""Reads of earlier fact-checks reused through claim matching (ClaimMatch): the workspace's
-"Checked before" box, the queue's per-article counts and the dashboard's reuse figures.
+"""Reads of earlier fact-checks reused through claim matching (ClaimMatch): the queue's
+per-article "checked before" counts and the dashboard's reuse figures. (The workspace's
+"Checked before" box shows the sentences' `matches` from selectors.matching.)
 
-A matched claim's verdict is shown under the rules of its own sentence (blind review): its
-label only to those who may see it there (Viewer.sees_verdict_of). With closed reviewing a
-reviewer sees matches in the articles assigned to them, and published fact-checks (public
-anyway), so a match never shows the text of an article they may not open.
+The matches counted are those the viewer may see (selectors.matching.matches_visible), and a
+matched verdict counts only when its label shows to the viewer on its own sentence (blind
+review, Viewer.verdicts_q).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from annotations.models import Assignment, ClaimMatch, Review, Sentence
+from annotations.models import ClaimMatch, Review, Sentence
 from annotations.permissions import Viewer
-from annotations.selectors.articles import _datetime_data, _evidence_data
+from annotations.selectors.matching import matches_visible
 from annotations.selectors.scope import StatsFilters, article_q, articles_in_scope, in_dates
 
 SAME = ClaimMatch.Relation.SAME
-
-
-def _shown(viewer: Viewer) -> Q:
-    """The matches the viewer may see at all (the matched article's visibility), on ClaimMatch."""
-    if viewer.sees_all_articles:
-        return Q()
-    assigned = Assignment.objects.filter(
-        article=OuterRef("matched_article_id"), reviewer=viewer.user.pk
-    )
-    return Q(Exists(assigned)) | Q(matched__verdict__published=True)
 
 
 def _verdict_shown(viewer: Viewer) -> Q:
@@ -41,57 +29,6 @@ def _verdict_shown(viewer: Viewer) -> Q:
     return Q(matched__verdict__published=True) | Q(Exists(rated))
 
 
-# --- The workspace -------------------------------------------------------------------------
-
-_MATCH_VALUES = (
-    *("sentence_id", "matched_id", "matched_article_id", "similarity", "relation"),
-    *("matched__text", "matched_article__title", "matched_article__published_at"),
-    *("matched__verdict__id", "matched__verdict__label__slug", "matched__verdict__published"),
-    *("matched__verdict__published_at", "matched__verdict__evidence"),
-)
-
-
-def article_matches(viewer: Viewer, article_id: int) -> dict[int, list[dict[str, Any]]]:
-    """The matches of an article's sentences, best first, as the API's `matches` gives them:
-    {sentence id: [{sentence, article, article_title, article_published_at, text, similarity,
-    relation, verdict}]}, `verdict` ({label, published, published_at, evidence}) null when
-    there is none or the viewer may not see it. One query, however many matches.
-    """
-    rated = Review.objects.filter(sentence=OuterRef("matched_id"), reviewer=viewer.user.pk)
-    rows = (
-        ClaimMatch.objects.filter(_shown(viewer), article=article_id)
-        .annotate(rated=Exists(rated))
-        .order_by("sentence_id", "-similarity", "matched_id")
-        .values(*_MATCH_VALUES, "rated")
-    )
-    matches: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        verdict = None
-        published = row["matched__verdict__published"]
-        if row["matched__verdict__id"] is not None and viewer.sees_verdict_of(
-            published=published, reviewed=row["rated"]
-        ):
-            verdict = {
-                "label": row["matched__verdict__label__slug"],
-                "published": published,
-                "published_at": _datetime_data(row["matched__verdict__published_at"]),
-                "evidence": _evidence_data(row["matched__verdict__evidence"]),
-            }
-        matches.setdefault(row["sentence_id"], []).append(
-            {
-                "sentence": row["matched_id"],
-                "article": row["matched_article_id"],
-                "article_title": row["matched_article__title"],
-                "article_published_at": _datetime_data(row["matched_article__published_at"]),
-                "text": row["matched__text"],
-                "similarity": row["similarity"],
-                "relation": row["relation"],
-                "verdict": verdict,
-            }
-        )
-    return matches
-
-
 # --- The queue -----------------------------------------------------------------------------
 
 
@@ -101,8 +38,8 @@ def checked_before_counts(viewer: Viewer, article_ids: list[int]) -> dict[int, i
     if not article_ids:
         return {}
     rows = (
-        ClaimMatch.objects.filter(
-            _shown(viewer),
+        matches_visible(viewer)
+        .filter(
             _verdict_shown(viewer),
             article__in=article_ids,
             relation=SAME,
@@ -130,8 +67,7 @@ def reviews_needed() -> int:
 
 def _matches_in_scope(viewer: Viewer, filters: StatsFilters) -> QuerySet[ClaimMatch]:
     """The "same" matches of the claims in scope to a matched verdict the viewer may see."""
-    matches = ClaimMatch.objects.filter(
-        _shown(viewer),
+    matches = matches_visible(viewer).filter(
         _verdict_shown(viewer),
         relation=SAME,
         sentence__kind=Sentence.Kind.CLAIM,
