@@ -218,6 +218,7 @@ class _Query:
     # {lexeme: its concept} and the lexemes' lengths, made on first use (_concepts_in)
     lookup: dict[str, tuple[str, ...]] | None = None
     lengths: list[int] = field(default_factory=list)
+    starts: set[str] = field(default_factory=set)
 
 
 def _quoted(lexeme: str) -> str:
@@ -288,9 +289,12 @@ def _concepts_in(query: _Query, text: str) -> set[tuple[str, ...]]:
     if query.lookup is None:
         query.lookup = {lexeme: concept for concept in query.weights for lexeme in concept}
         query.lengths = sorted({len(lexeme) for lexeme in query.lookup})
-    lookup, lengths = query.lookup, query.lengths
+        query.starts = {lexeme[:1] for lexeme in query.lookup}
+    lookup, lengths, starts = query.lookup, query.lengths, query.starts
     found = set()
     for token in _TOKEN.findall(text.lower()):
+        if token[:1] not in starts:
+            continue
         for length in lengths:
             if length > len(token):
                 break
