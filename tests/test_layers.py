@@ -25,7 +25,6 @@ PURE = (
     "annotations.matching.dates",
     "annotations.matching.entities",
     "annotations.matching.weights",
-    "annotations.matching.model",
 )
 BOTTOM = (
     "annotations.models",

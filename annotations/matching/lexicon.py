@@ -297,6 +297,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("walk", "out"): "strike",
     ("walked", "out"): "strike",
     ("walk", "outs"): "strike",
+    ("all", "time"): "record",
     ("come", "down"): "fall",
     ("came", "down"): "fall",
     ("comes", "down"): "fall",
