@@ -59,6 +59,12 @@ SEASONS = {
 }
 QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
 RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+# "this April", "last April", "next April": the year, from the month and the publication month
+MONTH_SHIFTS = {
+    "this": lambda month, now: 0,
+    "last": lambda month, now: 0 if month < now else -1,
+    "next": lambda month, now: 0 if month > now else 1,
+}
 SHIFTS = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 UNITS = {
     "day": "day",
@@ -330,6 +336,10 @@ def extract(tokens: list[Token], published: date | None) -> tuple[list[Period], 
             year = _year(tokens, j)
             if year is not None:
                 j += 1
+            elif published is not None and start == i and i and lows[i - 1] in MONTH_SHIFTS:
+                # "this April", "last April", "next April" from the publication day
+                year = published.year + MONTH_SHIFTS[lows[i - 1]](month, published.month)
+                start = i - 1
             found.append(_dated(year, frozenset({month}), day))
             took.update(range(start, j))
             i = j

@@ -180,6 +180,8 @@ class Reading:
     # axis -> the word just before its first direction word: what rose or fell ("sales" in
     # "Tesla's sales fell")
     heads: dict[str, str]
+    # "from Glasgow to Dublin": the two names, or None
+    route: tuple[str, str] | None
 
 
 def _participle(word: str) -> bool:
@@ -352,6 +354,13 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             i + 1 in name_at or any(name_at.get(k, (0,))[0] == i for k in range(max(0, i - 4), i))
         ):
             pass  # "the Japanese government approved" = "Japan approved"
+        elif (
+            length == 1
+            and i + 1 in name_at
+            and not tokens[i + 1].gap
+            and (i == 0 or lows[i - 1] in DETERMINERS)
+        ):
+            pass  # a description before a name: "the sprinter Amy Cole" says "Amy Cole"
         elif word not in STOP and len(word) > 1:
             kinds[i] = ("word", canon(word), length)
             surface[canon(word)] = word
@@ -414,7 +423,18 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         ),
         weights=word_weights,
         heads=heads,
+        route=_route(lows, name_at),
     )
+
+
+def _route(lows: list[str], name_at: dict[int, tuple[int, str]]) -> tuple[str, str] | None:
+    """The names of "from X to Y" ("flights from Glasgow to Dublin")."""
+    for k, low in enumerate(lows):
+        if low == "from" and k + 1 in name_at:
+            end, origin = name_at[k + 1]
+            if end < len(lows) and lows[end] == "to" and end + 1 in name_at:
+                return origin, name_at[end + 1][1]
+    return None
 
 
 def _equal(x: str, y: str) -> bool:
@@ -665,6 +685,15 @@ def examine(a: Claim, b: Claim) -> Examination:
             reversed_axes = [axis for axis in reversed_axes if axis not in converse]
         else:
             reasons.append("actor")
+    if (
+        not reasons
+        and ra.route
+        and rb.route
+        and entities.same(ra.route[0], rb.route[1])
+        and entities.same(ra.route[1], rb.route[0])
+        and not entities.same(*ra.route)
+    ):
+        reasons.append("actor")  # "from Glasgow to Dublin" / "from Dublin to Glasgow"
     if not reasons and (
         any(w[0] == "~" for w in left)
         and right

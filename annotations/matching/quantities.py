@@ -183,7 +183,9 @@ MULTIPLIERS = {
 
 
 # The words a quantity can start with (the others are skipped at once).
-TRIGGERS = frozenset([*SMALL, *TENS, *ORDINALS, *ALONE, *MULTIPLIERS, "a", "an", "per", "hat"])
+TRIGGERS = frozenset(
+    [*SMALL, *TENS, *ORDINALS, *ALONE, *MULTIPLIERS, "a", "an", "per", "hat", "quarter", "quarters"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +288,26 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             continue
         if low in MULTIPLIERS:  # "doubled", "twice", "halved"
             found.append(Quantity(MULTIPLIERS[low], "x", 0.1))
+            took.add(i)
+            i += 1
+            continue
+        if (
+            low in ("a", "an")
+            and nxt in DENOMINATORS
+            and i + 4 < n
+            and tokens[i + 2].low == "of"
+            and tokens[i + 3].low in ("a", "an")
+            and tokens[i + 4].low in UNITS
+        ):
+            # "a quarter of a century", "a third of a mile"
+            unit_dim, size = UNITS[tokens[i + 4].low]
+            found.append(Quantity(size / DENOMINATORS[nxt], unit_dim, 0.0))
+            took.update(range(i, i + 5))
+            i += 5
+            continue
+        if low in DENOMINATORS and before == "by" and low not in ("half", "halves"):
+            # a headline's "cut by quarter" (no article)
+            found.append(Quantity(1 / DENOMINATORS[low], "ratio", 0.0, exact=False))
             took.add(i)
             i += 1
             continue
