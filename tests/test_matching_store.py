@@ -331,3 +331,20 @@ def test_the_worker_task_matches_its_articles(monkeypatch):
     assert result == {"articles": 1, "claims": 2, "same": 1, "opposite": 0, "failed": 0}
     assert len(pairs()) == 2
     assert sentence(earlier, CLAIM).pk in {s for s, _, _ in pairs()}
+
+
+def test_the_admins_sentence_page_lists_its_matches_read_only(client, superuser):
+    hostile = "<b>Unemployment</b> fell to 4.2% in March, the statistics office said."
+    earlier = article(hostile, title="Jobs <report>")
+    later = article(hostile, OTHER, title="later")
+    services.article_match(article_id=later.pk)
+    client.force_login(superuser)
+    mine = sentence(later, hostile)
+    page = client.get(f"/admin/annotations/sentence/{mine.pk}/change/").content.decode()
+    target = sentence(earlier, hostile)
+    assert f'href="/articles/{earlier.pk}/#s{target.pk}"' in page
+    assert "&lt;b&gt;Unemployment&lt;/b&gt; fell" in page
+    assert "in Jobs &lt;report&gt; — verdict: none" in page
+    assert "<b>Unemployment" not in page
+    other = client.get(f"/admin/annotations/sentence/{sentence(later, OTHER).pk}/change/")
+    assert "Claim matches" in other.content.decode()

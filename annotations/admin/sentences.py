@@ -7,8 +7,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
-from annotations import fields, permissions, services
+from annotations import fields, permissions, selectors, services
 from annotations.admin.base import BaseAdmin, in_sight, intermediate, viewer
 from annotations.errors import DomainError
 from annotations.models import (
@@ -29,6 +30,12 @@ def kind_set(request: HttpRequest, sentence: Sentence) -> None:
         raise PermissionDenied(str(exc)) from exc
 
 
+def _verdict_text(verdict: dict | None) -> str:
+    if verdict is None:
+        return "none (or hidden until you rate that sentence)"
+    return f"{verdict['label_name']}{'' if verdict['published'] else ' (draft)'}"
+
+
 # --- Sentences ----------------------------------------------------------------------------
 @admin.register(Sentence)
 class SentenceAdmin(BaseAdmin):
@@ -38,10 +45,47 @@ class SentenceAdmin(BaseAdmin):
     search_fields = ["text"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
-    readonly_fields = ["article", "index", "paragraph", "start", "end", "text", "status"]
+    readonly_fields = [
+        *("article", "index", "paragraph", "start", "end", "text", "status", "matches"),
+    ]
 
     def get_queryset(self, request):
         return in_sight(super().get_queryset(request), viewer(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        sentence = super().get_object(request, object_id, from_field)
+        if sentence is not None:
+            sentence._viewer = viewer(request)  # for `matches`, which gets no request
+        return sentence
+
+    @admin.display(description="Claim matches")
+    def matches(self, sentence: Sentence) -> str:
+        """The claims of other articles found to say the same or the opposite, as the API
+        gives them (blind review applies to their verdicts)."""
+        seen = getattr(sentence, "_viewer", None)
+        found = selectors.matches_by_sentence(seen, sentence_ids=[sentence.pk]) if seen else {}
+        rows = found.get(sentence.pk, [])
+        if not rows:
+            return "none"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{} ({}): <a href="/articles/{}/#s{}">{}</a>, in {} — verdict: {}</li>',
+                (
+                    (
+                        m["relation"],
+                        f"{m['similarity']:.2f}",
+                        m["article"],
+                        m["sentence"],
+                        m["text"],
+                        m["article_title"],
+                        _verdict_text(m["verdict"]),
+                    )
+                    for m in rows
+                ),
+            ),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
