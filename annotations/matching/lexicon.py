@@ -195,6 +195,8 @@ def stem(word: str) -> str:
     "increase", "increased", "increases" and "increasing" meet; British and American
     spellings meet."""
     word = lemma(word)
+    if len(word) == 3 and word[2] == "s" and not any(c in "aeiouy" for c in word[:2]):
+        return word[:2]  # an acronym's plural: "mps", "gps"
     if len(word) <= 3:
         return word
     if word.endswith("isation") or word.endswith("ization"):
@@ -298,6 +300,21 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("walked", "out"): "strike",
     ("walk", "outs"): "strike",
     ("all", "time"): "record",
+    ("less", "expensive"): "cheap",
+    ("more", "expensive"): "expensive",
+    ("car", "park"): "carpark",
+    ("car", "parks"): "carpark",
+    ("parking", "lot"): "carpark",
+    ("parking", "lots"): "carpark",
+    ("re", "election"): "reelection",
+    ("led", "to"): "cause",
+    ("lead", "to"): "cause",
+    ("leads", "to"): "cause",
+    ("asylum", "seeker"): "refugee",
+    ("asylum", "seekers"): "refugee",
+    ("home", "loan"): "mortgage",
+    ("home", "loans"): "mortgage",
+    ("work", "force"): "workforce",
     ("come", "down"): "fall",
     ("came", "down"): "fall",
     ("comes", "down"): "fall",
@@ -410,6 +427,31 @@ leader head chief
 law legislation act bill statute
 rule regulation
 cost price
+revenue turnover
+criticize condemn denounce slam
+admit acknowledge concede
+confirm verify
+discover uncover unearth
+quake earthquake tremor
+storm gale
+flood flooding deluge
+blaze wildfire inferno
+harvest crop
+carrier airline
+traveller passenger
+suitcase bag luggage baggage
+fine penalty
+release discharge dump
+sewage effluent
+shortage lack scarcity
+accommodation housing lodging
+robbery heist burglary
+medicine drug medication
+vaccine jab vaccination
+scientist researcher
+cause trigger spark prompt
+migrant immigrant
+bath bathhouse
 money funding fund cash
 percent pct
 reach hit touch
@@ -423,7 +465,7 @@ order instruct tell direct
 home house dwelling residence
 city town municipality
 country nation state
-worker employee staff
+worker employee staff workforce
 rich wealthy
 poor impoverished
 fast quick rapid swift
@@ -432,7 +474,7 @@ cheap inexpensive
 expensive costly pricey
 attack assault strike
 arrest detain
-accuse charge
+accuse charge indict
 investigate probe examine inquiry investigation
 resign quit
 abolish scrap ditch axe shelve

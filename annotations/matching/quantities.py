@@ -126,6 +126,16 @@ UNITS = {
     **{w: ("speed", 1.852) for w in ("knot", "knots")},
     **{w: ("area", 1e6) for w in ("km2",)},
     **{w: ("area", 1e4) for w in ("hectare", "hectares")},
+    **{w: ("area", 4046.8564224) for w in ("acre", "acres")},
+    **{w: ("length", 0.0254) for w in ("inch", "inches")},
+    **{w: ("length", 0.3048) for w in ("foot", "feet", "ft")},
+    **{w: ("length", 0.9144) for w in ("yard", "yards")},
+    **{w: ("volume", 0.001) for w in ("litre", "litres", "liter", "liters")},
+    **{w: ("volume", 1e-6) for w in ("millilitre", "millilitres", "milliliter", "ml")},
+    **{w: ("volume", 0.00056826125) for w in ("pint", "pints")},
+    **{w: ("mass", 28.349523125) for w in ("ounce", "ounces", "oz")},
+    **{w: ("mass", 6350.29318) for w in ("stone",)},
+    **{w: ("duration", 8760000.0) for w in ("millennium", "millennia")},
 }
 # Words that are a quantity by themselves (with "a", or alone).
 ALONE = {
