@@ -348,3 +348,18 @@ def test_the_admins_sentence_page_lists_its_matches_read_only(client, superuser)
     assert "<b>Unemployment" not in page
     other = client.get(f"/admin/annotations/sentence/{sentence(later, OTHER).pk}/change/")
     assert "Claim matches" in other.content.decode()
+
+
+def test_a_pair_found_from_the_other_side_is_judged_again_not_dropped(monkeypatch):
+    """The search proposes the best 50 claims for each: a pair found when the other article
+    was matched may not be proposed from this side, and matching this article again kept
+    only what its own search found."""
+    earlier = article(CLAIM, OTHER)
+    later = article(CLAIM, title="later")
+    services.article_match(article_id=later.pk)
+    stored = pairs()
+    assert len(stored) == 2
+
+    monkeypatch.setattr(matching, "candidates", lambda texts, exclude_article: {})
+    services.article_match(article_id=earlier.pk)
+    assert pairs() == stored

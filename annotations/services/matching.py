@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.matching.candidates import candidates
+from annotations.matching.candidates import Candidate, candidates
 from annotations.matching.judge import Claim, judge
 from annotations.models import Article, ClaimMatch, Sentence
 
@@ -73,10 +73,20 @@ def _day(value: datetime | None) -> date | None:
 
 def _judged(article_id: int, texts: dict[int, str]) -> list[Pair]:
     """The pairs the judge keeps between the claims `texts` ({sentence id: text}) of article
-    `article_id` and the claims of other articles the candidate search proposes."""
+    `article_id` and the claims of other articles the candidate search proposes, or that are
+    stored as their matches already."""
     if not texts:
         return []
     found = candidates(texts, exclude_article=article_id)
+    # The search keeps the best 50 for each claim, and may not propose from this side a pair
+    # found from the other (matched when the other article was): judged again, not dropped.
+    known = ClaimMatch.objects.filter(sentence_id__in=list(texts)).values_list(
+        "sentence_id", "matched_id", "matched_article_id", "matched__text"
+    )
+    for sentence_id, matched_id, matched_article, text in known:
+        proposed = found.setdefault(sentence_id, [])
+        if all(c.sentence != matched_id for c in proposed):
+            proposed.append(Candidate(matched_id, matched_article, text, 0.0))
     articles = {article_id} | {c.article for cands in found.values() for c in cands}
     claims_of = {
         pk: (language or "en", _day(published))
