@@ -512,3 +512,161 @@ def test_any_text_and_any_publication_day_get_a_judgement(text, day):
     result = judge(Claim(text, published=day), Claim("Sales fell 5% yesterday.", published=day))
     assert result.relation in (SAME, OPPOSITE, None)
     assert 0.0 <= result.similarity <= 1.0
+
+
+# --- word weights, lemmas and the wider lexicon ------------------------------------------------
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    from annotations.matching import weights
+
+    assert weights.weight("derailed") > weights.weight("year") > weights.weight("the")
+    assert weights.FLOOR <= weights.weight("the") <= weights.weight("xqzvbn") == weights.CEILING
+
+
+def test_a_language_wordfreq_lacks_weighs_every_word_alike():
+    from annotations.matching import weights
+
+    assert weights.weight("anything", "xx") == 1.0
+
+
+def test_the_gate_weighs_shared_rare_words_above_shared_common_ones():
+    # two common words in common ("year", "people") against two rare ones ("ferry", "derailed")
+    common = judge(
+        Claim("Last year people said the weather was good."),
+        Claim("People this year said trains were late."),
+    )
+    rare = judge(
+        Claim("A ferry derailed near the harbour."),
+        Claim("The harbour ferry derailed, officials say."),
+    )
+    assert rare.similarity > common.similarity
+
+
+def test_lemmas_join_irregular_and_british_forms():
+    assert stem("analyses") == stem("analysis")
+    assert stem("fatalities") == stem("fatality")
+    assert stem("cancelled") == stem("canceled") == stem("cancel")
+    assert stem("mps") == stem("mp")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "The health secretary resigned on Tuesday.",
+            "The health secretary stepped down on Tuesday.",
+        ),
+        ("The council scrapped the bus lane.", "The council abolished the bus lane."),
+        ("Police detained two men after the heist.", "Police arrested two men after the robbery."),
+        ("The storm killed 12 people.", "Twelve people died in the storm."),
+        ("The firm faces a £2m fine.", "The firm faces a £2m penalty."),
+        ("Borrowing costs were left at 4%.", "Interest rates were left at 4%."),
+    ],
+)
+def test_general_news_synonyms_and_phrases(a, b):
+    assert relation(a, b) == SAME
+
+
+def test_a_synonym_of_a_direction_word_is_one_too():
+    # "backed" is "approved" (a synonym), so against "rejected" the pair is opposite
+    assert relation("MPs backed the fishing bill.", "MPs endorsed the fishing bill.") == SAME
+    assert relation("MPs backed the fishing bill.", "MPs rejected the fishing bill.") == OPPOSITE
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The club is in surplus this season.", "The club is in deficit this season."),
+        ("The port met its emissions target.", "The port missed its emissions target."),
+        ("The operator added flights to Jersey.", "The operator cut flights to Jersey."),
+        ("Fuel duty went up in June.", "Fuel duty came down in June."),
+        ("The tribunal accepted the union's claim.", "The tribunal dismissed the union's claim."),
+        ("The bridge is safe.", "It is false that the bridge is safe."),
+    ],
+)
+def test_more_opposites(a, b):
+    assert relation(a, b) == OPPOSITE
+
+
+def test_it_is_true_that_changes_nothing():
+    assert relation("The bridge is safe.", "It is true that the bridge is safe.") == SAME
+
+
+# --- what changed, routes, descriptions ----------------------------------------------------------
+
+
+def test_what_rose_must_be_the_same_thing():
+    a = "Bread prices have risen by 12% in a year, the bakers' federation said."
+    assert reasons(a, "Bread sales have risen by 12% in a year.") == ("predicate",)
+    assert relation(a, "Bread costs have climbed by 12% in a year.") == SAME
+
+
+def test_a_comparison_has_no_head_that_must_match():
+    a = "Wildfires have burned more than 9,000 hectares in Spain."
+    assert relation(a, "Blazes have burned over 9,000 hectares in Spain.") == SAME
+
+
+def test_a_route_reversed_is_swapped_actors():
+    a = "Ferries from Oban to Mull were cancelled because of gales."
+    assert reasons(a, "Ferries from Mull to Oban were cancelled because of gales.") == ("actor",)
+    assert relation(a, "Ferries from Oban to Mull were cancelled because of storms.") == SAME
+
+
+def test_a_description_before_a_name_is_not_content():
+    assert (
+        relation(
+            "The cyclist Maria Lopez has won the Spanish time trial.",
+            "Maria Lopez wins Spanish time trial",
+        )
+        == SAME
+    )
+
+
+def test_rare_first_words_are_different_names():
+    # "Luton" and "Dundee" are rare words (Zipf frequency under 4), read as names
+    a = "Luton was the busiest airport in Britain in May."
+    assert relation(a, "Dundee was the busiest airport in Britain in May.") is None
+
+
+def test_an_institution_with_and_in_its_name_is_one_name():
+    assert relation(
+        "The Department for Environment and Rural Affairs fined the farm £5,000.",
+        "The DERA fined the farm £5,000.",
+    ) in (SAME, None)  # not split into two names at "and"
+    assert read("The Department for Work and Pensions paid £3m.").names == (
+        "department for work and pensions",
+    )
+
+
+# --- more quantities and dates -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The dam has stood for a quarter of a century.", "The dam has stood for 25 years."),
+        ("The storm dropped 30 mm of rain.", "The storm dropped 3 cm of rain."),
+        ("The estate covers 640 acres.", "The estate covers one square mile."),
+        ("The wall is 6 feet high.", "The wall is 72 inches high."),
+        ("The tank holds 2,000 litres.", "The tank holds two cubic metres."),
+    ],
+)
+def test_more_equal_quantities(a, b):
+    assert relation(a, b) == SAME
+
+
+def test_a_headline_fraction_without_its_article():
+    assert figures("Drug cuts relapse by quarter")[0].value == 0.25
+
+
+def test_a_month_with_this_last_or_next_resolves_from_the_day():
+    day = date(2027, 5, 1)
+    (period,) = read("Pensions rose this April.", published=day).periods
+    assert (period.lo, period.hi) == (date(2027, 4, 1), date(2027, 4, 30))
+    (period,) = read("The bridge opened last October.", published=date(2026, 3, 10)).periods
+    assert period.lo == date(2025, 10, 1)
+    (period,) = read("The bridge opens next March.", published=date(2026, 3, 10)).periods
+    assert period.lo == date(2027, 3, 1)
+    a = "Pension payments rose by 4% in April 2026."
+    assert relation(a, "Pension payments rose by 4% this April.", date(2026, 4, 8), day) is None

@@ -247,7 +247,8 @@ def _attribution(tokens: list[Token]) -> set[int]:
             that = "that" in lows[k + 1 : k + 5]
             if start > 0 and end == n:
                 dropped.update(range(start, n))  # "..., officials said on Monday."
-            elif start == 0 and k <= 6 and (that or lows[k] in SPEECH):
+            elif start == 0 and k <= 6 and k + 1 < end and (that or lows[k] in SPEECH):
+                # (not a clause that ends with the word: "The court accepted the claim.")
                 dropped.update(range(0, k + 1))  # "The ministry said (that) ..."
                 if k + 1 < n and lows[k + 1] == "that":
                     dropped.add(k + 1)

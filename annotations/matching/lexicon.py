@@ -596,7 +596,10 @@ for _axis, (_up, _down) in _DIRECTIONS.items():
     for _words, _sign in ((_up, 1), (_down, -1)):
         for _word in _words.split():
             DIRECTIONS.setdefault(_word, (_axis, _sign))
-            DIRECTIONS.setdefault(stem(_word), (_axis, _sign))
+            if not (_word.endswith(("er", "est")) and lemma(_word) != _word):
+                # a comparative's or superlative's lemma is the plain adjective: "higher" and
+                # "highest" say more than "high", "costlier" than "cost"
+                DIRECTIONS.setdefault(stem(_word), (_axis, _sign))
 # Reversals that are one fact seen from the other side when the actors swap too:
 # "Germany beat France" / "France lost to Germany", "A has more than B" / "B has less than A".
 CONVERSE_AXES = frozenset({"change"})
