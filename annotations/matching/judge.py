@@ -177,9 +177,9 @@ class Reading:
     quantifiers: frozenset[str]  # classes of "all", "most", "some", "few"
     # each of `words` -> how much it says (weights.py: rare words weigh more)
     weights: dict[str, float]
-    # axis -> the word just before its first direction word: what rose or fell ("sales" in
-    # "Tesla's sales fell")
-    heads: dict[str, str]
+    # the words before the first verb of change in its clause: what rose or fell ("sales" in
+    # "Tesla's sales in Europe fell"), names and direction words left out
+    subject: tuple[str, ...]
     # "from Glasgow to Dublin": the two names, or None
     route: tuple[str, str] | None
 
@@ -368,7 +368,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         i += length
 
     clauses: list[list[str]] = [[]]
-    heads: dict[str, str] = {}
+    subject: tuple[str, ...] | None = None
     for k in _role_order(tokens, used):
         if tokens[k].gap and clauses[-1]:
             clauses.append([])
@@ -378,13 +378,8 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         if kind[0] == "name":
             clauses[-1].append("@" + kind[1])
             continue
-        if (
-            kind[1] == "~change"
-            and lows[k] not in COMPARATIVES
-            and clauses[-1]
-            and clauses[-1][-1][0] not in "~@"
-        ):
-            heads.setdefault("change", clauses[-1][-1])  # "sales" in "Tesla's sales fell"
+        if kind[1] == "~change" and lows[k] not in COMPARATIVES and subject is None:
+            subject = tuple(w for w in clauses[-1] if w[0] not in "~@")
         clauses[-1].append(kind[1])
     speakers = tuple(
         kinds[k][1] for k in sorted(attribution) if k in kinds and kinds[k][0] == "name"
@@ -423,7 +418,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             if lows[k] in QUANTIFIERS and k not in attribution
         ),
         weights=word_weights,
-        heads=heads,
+        subject=subject or (),
         route=_route(lows, name_at),
     )
 
@@ -700,10 +695,8 @@ def examine(a: Claim, b: Claim) -> Examination:
         and right
         or any(w[0] == "~" for w in right)
         and left
-        or any(
-            ra.heads[axis] in left and rb.heads[axis] in right
-            for axis in ra.heads.keys() & rb.heads.keys() & {"change"}
-        )
+        or any(w in left for w in ra.subject)
+        and any(w in right for w in rb.subject)
     ):
         # a change on one side, something else done on the other: "the boat sank" / "the
         # coastguard rescued people from the boat"; or something else that changes: "egg
