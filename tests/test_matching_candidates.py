@@ -158,14 +158,15 @@ def test_thirty_claims_take_a_few_queries_not_thirty(django_assert_max_num_queri
     texts = {s.pk: s.text for s in sentences if s.kind == Sentence.Kind.CLAIM}
     assert len(texts) >= 30
     # PostgreSQL: the statistics (then kept for ten minutes), the sentences' lexemes (with the
-    # synonyms' the first time), the search. SQLite: whether FTS5 is there (once), the search.
+    # synonyms' the first time), the search. SQLite: whether FTS5 is there (once), how many
+    # claims hold each word (its vocabulary), the search.
     with django_assert_max_num_queries(3):
         found = candidates(texts, exclude_article=article.pk)
     assert all(found[sid] for sid in texts)
 
 
 def test_without_fts5_a_bounded_scan_stands_in(monkeypatch):
-    monkeypatch.setattr(search, "_fts5_present", lambda: False)
+    monkeypatch.setattr(search, "_fts5_present", lambda: (False, False))
     monkeypatch.setattr(connection, "vendor", "other")
     monkeypatch.setattr(search, "SCAN_LIMIT", 3)
     _, [old] = story("Unemployment fell to 4.2% in March.")

@@ -15,9 +15,10 @@ ranked here by the weight of the concepts shared (the rarer, the heavier). All c
 go in one statement (LATERAL over an array of tsqueries). Trigram similarity (pg_trgm `%` and
 `<%`) was measured at 3 to 10 s per sentence at that size (docs/performance.md).
 
-SQLite: the FTS5 table of migration 0012 (any of the words, and their synonyms), its best 300
-by bm25 ranked here the same way (a synonym group counts once, numbers double), one statement
-for all claims; without FTS5, a bounded scan of the most recent claims scored with rapidfuzz.
+SQLite: the FTS5 table of migration 0012, with the same clauses, the words' shares read from
+its vocabulary table (fts5vocab; porter stems guessed as the longest prefix of the word found
+there), FTS5's best 300 by bm25 ranked here the same way, one statement for all claims; with
+no FTS5, a bounded scan of the most recent claims scored with rapidfuzz.
 """
 
 # Word lists read better as one string each than as a column of quoted words.
@@ -25,6 +26,7 @@ for all claims; without FTS5, a bounded scan of the most recent claims scored wi
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -142,7 +144,7 @@ def candidates(
         return {}
     if connection.vendor == "postgresql":
         return _postgresql(texts, exclude_article, limit)
-    if connection.vendor == "sqlite" and _fts5_present():
+    if connection.vendor == "sqlite" and _fts5_present()[0]:
         return _sqlite_fts5(texts, exclude_article, limit)
     return _scan(texts, exclude_article, limit)
 
@@ -230,6 +232,51 @@ def _expression(concept: tuple[str, ...]) -> str:
     return f"( {inner} )" if len(concept) > 1 else inner
 
 
+def _weights(share: dict[tuple[str, ...], float], known: bool) -> dict[tuple[str, ...], float]:
+    """What each concept weighs when the rows found are ranked: the rarer, the heavier; with no
+    statistics, all alike but numbers, which weigh double."""
+    if known:
+        return {c: math.log(1 / max(s, 1e-7)) + 0.1 for c, s in share.items()}
+    return {c: 2.0 if any(x[:1].isdigit() for x in c) else 1.0 for c in share}
+
+
+def _clauses(share: dict[tuple[str, ...], float], claims: float) -> list[tuple]:
+    """The clauses that select rows, each one concept or two that must be found together.
+
+    The anchors are the rarest concepts, as many as keep the index entries the search reads
+    under POSTINGS (every entry of their posting lists is checked against the query: that,
+    not the rows, is what a search costs), at least two. A rare anchor selects alone; the
+    others in pairs, the most selective first, until the rows they are expected to bring reach
+    BUDGET_ROWS. Two words of one sentence come together more often than chance (a phrase, a
+    topic): CORRELATION allows for that.
+    """
+    anchors, postings = [], 0.0
+    for concept in sorted(share, key=share.__getitem__):
+        postings += share[concept] * claims
+        if len(anchors) >= 2 and (postings > POSTINGS or len(anchors) >= ANCHORS):
+            break
+        anchors.append(concept)
+    clauses: list[tuple] = []
+    expected, paired = 0.0, []
+    for concept in anchors:
+        rows = share[concept] * claims
+        if rows <= BUDGET_ROWS / 4 and expected + rows <= BUDGET_ROWS:
+            clauses.append((concept,))
+            expected += rows
+        else:
+            paired.append(concept)
+    pairs = sorted(
+        (min(share[a], share[b], share[a] * share[b] * CORRELATION) * claims, a, b)
+        for a, b in combinations(paired, 2)
+    )
+    for rows, a, b in pairs:
+        if clauses and expected + rows > BUDGET_ROWS:
+            break
+        clauses.append((a, b))
+        expected += rows
+    return clauses or [(anchors[0],)]  # a single concept, common
+
+
 def _query(
     text: str,
     lexemes: list[str],
@@ -241,43 +288,13 @@ def _query(
     if not concepts:
         return None
     share = {c: min(1.0, sum(frequency.get(lexeme, floor) for lexeme in c)) for c in concepts}
-    if frequency:  # the rarer, the heavier
-        weights = {c: math.log(1 / max(s, 1e-7)) + 0.1 for c, s in share.items()}
-    else:  # not analysed yet: all alike but numbers, which weigh double (as on SQLite)
-        weights = {c: 2.0 if any(x[0].isdigit() for x in c) else 1.0 for c in concepts}
-    # The clauses that select rows: a rare concept alone, then two of the others together,
-    # the most selective first, until the rows they are expected to bring reach BUDGET_ROWS.
-    # Two words of one sentence come together more often than chance (a phrase, a topic):
-    # CORRELATION allows for that.
-    # The anchors: the rarest concepts, as many as the index entries they make the search
-    # read stay under POSTINGS (every entry of their posting lists is checked against the
-    # query: that, not the rows, is what a search costs); at least two.
-    anchors, postings = [], 0.0
-    for concept in sorted(concepts, key=share.__getitem__):
-        postings += share[concept] * claims
-        if len(anchors) >= 2 and (postings > POSTINGS or len(anchors) >= ANCHORS):
-            break
-        anchors.append(concept)
-    clauses, expected, paired = [], 0.0, []
-    for concept in anchors:
-        rows = share[concept] * claims
-        if rows <= BUDGET_ROWS / 4 and expected + rows <= BUDGET_ROWS:
-            clauses.append(_expression(concept))
-            expected += rows
-        else:
-            paired.append(concept)
-    pairs = sorted(
-        (min(share[a], share[b], share[a] * share[b] * CORRELATION) * claims, a, b)
-        for a, b in combinations(paired, 2)
+    tsquery = " | ".join(
+        " & ".join(_expression(c) for c in clause).join(("( ", " )"))
+        if len(clause) > 1
+        else _expression(clause[0])
+        for clause in _clauses(share, claims)
     )
-    for rows, a, b in pairs:
-        if clauses and expected + rows > BUDGET_ROWS:
-            break
-        clauses.append(f"( {_expression(a)} & {_expression(b)} )")
-        expected += rows
-    if not clauses:  # a single concept, common
-        clauses.append(_expression(anchors[0]))
-    return _Query(text, weights, " | ".join(clauses))
+    return _Query(text, _weights(share, bool(frequency)), tsquery)
 
 
 _TOKEN = re.compile(r"\w+(?:[.,']\w+)*")
@@ -349,6 +366,9 @@ def _postgresql(texts: dict[int, str], exclude_article: int, limit: int) -> dict
 # --- SQLite ----------------------------------------------------------------------------------
 
 _FTS_TABLE = "annotations_sentence_fts"
+_TERMS_TABLE = "annotations_sentence_fts_terms"
+# unicode61's tokens: letters and digits; anything else separates ("4.2" is "4", "2").
+_FTS_TOKEN = re.compile(r"[^\W_]+")
 _fts_checked: dict[str, bool] = {}
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 # Words too common to say anything (FTS5 keeps every word); the judge reads them anyway.
@@ -365,61 +385,115 @@ for _group in SYNONYMS:
         _SYNONYM_WORDS.setdefault(_word, _members)
 
 
-def _fts5_present() -> bool:
+def _fts5_present() -> tuple[bool, bool]:
+    """Whether the FTS5 table is there, and its vocabulary table (how many claims hold a word)."""
     name = str(connection.settings_dict["NAME"])
     if name not in _fts_checked:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [_FTS_TABLE]
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (%s, %s)",
+                [_FTS_TABLE, _TERMS_TABLE],
             )
-            _fts_checked[name] = cursor.fetchone() is not None
+            present = {row[0] for row in cursor.fetchall()}
+        _fts_checked[name] = (_FTS_TABLE in present, _TERMS_TABLE in present)
     return _fts_checked[name]
 
 
 def _stem(word: str) -> str:
-    """A rough English stem, a prefix of the word ("unemploy" of "unemployment")."""
+    """A rough English stem, a prefix of the word ("unemploy" of "unemployment"): what ranks
+    the rows found (_concepts_in)."""
     for suffix in ("ness", "ment", "ing", "ed", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
 
 
-def _word_query(text: str) -> tuple[str, _Query] | None:
-    """The FTS5 query (any of the text's words and their synonyms, each quoted) and the
-    concepts that rank what it finds, numbers weighing double."""
-    weights: dict[tuple[str, ...], float] = {}
-    words: list[str] = []
+def _guesses(token: str) -> list[str]:
+    """The terms the porter tokenizer may have stored for `token` (one unicode61 token),
+    likeliest first: the word itself, a final y made i, then shorter prefixes; the longest one
+    in the vocabulary is taken for its stem."""
+    guesses = [token[:k] for k in range(len(token), max(1, len(token) - 5), -1)]
+    if token.endswith("y"):
+        guesses.insert(1, token[:-1] + "i")
+    return guesses
+
+
+def _word_concepts(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """{concept (the stems that rank): its words (what the FTS5 query asks for)}, a synonym
+    group being one concept."""
+    concepts: dict[tuple[str, ...], tuple[str, ...]] = {}
     for word in _WORD.findall(text.lower()):
         if word in _STOPWORDS:
             continue
         group = _SYNONYM_WORDS.get(word, (word,))
-        words += [w for w in group if w not in words]
-        concept = tuple(dict.fromkeys(_stem(w) for w in group))
-        weights[concept] = 2.0 if any(ch.isdigit() for ch in word) else 1.0
-    if not words:
-        return None
-    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:64])
-    return match, _Query(text, weights, "")
+        concepts.setdefault(tuple(dict.fromkeys(_stem(w) for w in group)), group)
+    return concepts
+
+
+def _sqlite_shares(cursor, words: set[str]) -> tuple[dict[str, float], float]:
+    """The share of claims each word is in, from the FTS5 vocabulary (a word of several
+    tokens, "4.2", counts as its rarest token; a word whose stem is not guessed as 0), and the
+    number of claims (estimated by the largest sentence id)."""
+    tokens = {w: _FTS_TOKEN.findall(w) for w in words}
+    guesses = {g for parts in tokens.values() for t in parts for g in _guesses(t)}
+    cursor.execute(
+        f"SELECT term, doc FROM {_TERMS_TABLE} WHERE term IN (SELECT value FROM json_each(%s))"
+        " UNION ALL SELECT NULL, MAX(id) FROM annotations_sentence",
+        [json.dumps(sorted(guesses))],
+    )
+    docs, claims = {}, 1.0
+    for term, doc in cursor.fetchall():
+        if term is None:
+            claims = max(float(doc or 0), 1.0)
+        else:
+            docs[term] = doc
+    shares = {}
+    for word, parts in tokens.items():
+        counts = [next((docs[g] for g in _guesses(t) if g in docs), 0) for t in parts]
+        shares[word] = min(counts, default=0) / claims
+    return shares, claims
+
+
+def _fts5_expression(words: tuple[str, ...]) -> str:
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
 
 def _sqlite_fts5(texts: dict[int, str], exclude_article: int, limit: int) -> dict[int, list]:
-    """FTS5 finds (bm25, word by word), the concepts rank: a synonym group counts once."""
+    """FTS5 finds, with the clauses PostgreSQL's search uses when the vocabulary table tells
+    how common each word is (else any of the words); the concepts rank."""
     found: dict[int, list[Candidate]] = {sid: [] for sid in texts}
+    concepts = {sid: _word_concepts(text) for sid, text in texts.items()}
+    concepts = {sid: c for sid, c in concepts.items() if c}
+    if not concepts:
+        return found
     queries, parts, params = {}, [], []
-    for sid, text in texts.items():
-        built = _word_query(text)
-        if built is None:
-            continue
-        match, queries[sid] = built
-        parts.append(
-            "SELECT * FROM (SELECT %s, s.id, s.article_id, s.text"
-            f" FROM {_FTS_TABLE} JOIN annotations_sentence AS s ON s.id = {_FTS_TABLE}.rowid"
-            f" WHERE {_FTS_TABLE} MATCH %s AND s.kind = 'claim' AND s.article_id <> %s"
-            f" ORDER BY bm25({_FTS_TABLE}), s.id DESC LIMIT %s)"
-        )
-        params += [sid, match, exclude_article, FETCH_LIMIT]
-    # A statement holds at most 500 compound parts (SQLITE_MAX_COMPOUND_SELECT).
     with connection.cursor() as cursor:
+        shares, claims = {}, 1.0
+        if _fts5_present()[1]:
+            words = {w for c in concepts.values() for group in c.values() for w in group}
+            shares, claims = _sqlite_shares(cursor, words)
+        for sid, groups in concepts.items():
+            if shares:
+                share = {c: min(1.0, sum(shares[w] for w in words)) for c, words in groups.items()}
+                clauses = _clauses(share, claims)
+            else:  # any of the words
+                share, clauses = dict.fromkeys(groups, 0.0), [(c,) for c in groups]
+            match = " OR ".join(
+                "(" + " AND ".join(_fts5_expression(groups[c]) for c in clause) + ")"
+                if len(clause) > 1
+                else _fts5_expression(groups[clause[0]])
+                for clause in clauses
+            )
+            queries[sid] = _Query(texts[sid], _weights(share, bool(shares)), match)
+            parts.append(
+                "SELECT * FROM (SELECT %s, s.id, s.article_id, s.text"
+                f" FROM {_FTS_TABLE} JOIN annotations_sentence AS s ON s.id = {_FTS_TABLE}.rowid"
+                f" WHERE {_FTS_TABLE} MATCH %s AND s.kind = 'claim' AND s.article_id <> %s"
+                f" ORDER BY bm25({_FTS_TABLE}), s.id DESC LIMIT %s)"
+            )
+            params += [sid, match, exclude_article, FETCH_LIMIT]
+        # A statement holds at most 500 compound parts (SQLITE_MAX_COMPOUND_SELECT).
         for start in range(0, len(parts), 400):
             cursor.execute(
                 " UNION ALL ".join(parts[start : start + 400]),

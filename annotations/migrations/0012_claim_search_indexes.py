@@ -7,8 +7,8 @@ Meta cannot name it for both databases. Its statistics (pg_stats, filled by ANAL
 search which words are rare.
 
 SQLite: an FTS5 table over the claims' text (external content: the rows live in
-annotations_sentence), kept in step by triggers, when this SQLite has FTS5. Other databases:
-nothing (the search scans).
+annotations_sentence), kept in step by triggers, and its vocabulary (fts5vocab: how many claims
+hold each term), when this SQLite has FTS5. Other databases: nothing (the search scans).
 """
 
 from django.db import migrations
@@ -49,8 +49,12 @@ SQLITE_FTS = [
     " INSERT INTO annotations_sentence_fts (rowid, text) VALUES (new.id, new.text); END",
     "INSERT INTO annotations_sentence_fts (rowid, text)"
     " SELECT id, text FROM annotations_sentence WHERE kind = 'claim'",
+    # How many claims hold each term: the search's statistics (rare words select alone).
+    "CREATE VIRTUAL TABLE annotations_sentence_fts_terms"
+    " USING fts5vocab(annotations_sentence_fts, 'row')",
 ]
 SQLITE_FTS_DROP = [
+    "DROP TABLE IF EXISTS annotations_sentence_fts_terms",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_insert",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_delete",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_update_old",
