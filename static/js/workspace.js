@@ -233,7 +233,10 @@
     $("claim-count").textContent = claims.length + " claims";
   }
 
+  let saveStates = 0; // status lines written: a late refresh keeps a newer one
+
   function setSaveState(text, kind) {
+    saveStates += 1;
     const node = $("panel-save");
     node.textContent = text || "";
     node.className = "save-state" + (kind ? " " + kind : "");
@@ -890,20 +893,25 @@
       if (relabelled && !(options && options.undoing)) {
         offerUndo("Labelled " + labelName(s.mine.label) + ".", () => undoLabel(id, before));
       }
-      const done = () => {
+      const done = (keep) => {
         // An undo or a withdrawal may have taken the review away meanwhile: it says so itself.
         if (state.current !== id || !s.mine) return;
+        const node = $("panel-save");
+        const [text, kind] = [node.textContent, node.className];
         renderPanel();
-        setSaveState("Saved (version " + s.mine.version + ")", "saved");
+        if (keep) [node.textContent, node.className] = [text, kind];
+        else setSaveState("Saved (version " + s.mine.version + ")", "saved");
       };
       paintSentence(id); // at once; the refresh below brings others' reviews and the status
       paintProgress();
       done();
+      const written = saveStates;
       if (relabelled && prefs.autoAdvance && state.current === id && !(options && options.undoing)) {
         nextUnrated(true);
       }
       await refreshSentence(id);
-      done();
+      // What was said since (a key's answer, "Nothing to undo.") stays on the status line.
+      done(saveStates !== written);
     } else if (result.status === 412) {
       // The page's copy was stale: take the stored review as the page's copy (so the colour and
       // the next If-Match are right) and offer to apply this one again.
