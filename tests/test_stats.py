@@ -206,3 +206,19 @@ def test_editing_an_article_changes_the_cached_progress_page(two_sources):
 
     again = selectors.progress_page(selectors.StatsFilters(), order="title")
     assert {row["source"] for row in again.object_list} == {"Monthly", "Weekly"}
+
+
+def test_storing_an_articles_matches_changes_the_cached_reuse_figures(editor_client, editor):
+    """Claim matching writes rows of its own after an import; the cached figures follow."""
+    body = "The harbour bridge repairs will cost £4.1 million, the council said."
+    earlier = article_create(body=body)
+    later = article_create(body="Update. " + body)
+    services.verdict_set(
+        sentence=earlier.sentences.get(), user=editor, label="accurate", rationale="Minutes."
+    )
+    assert editor_client.get("/api/stats/").json()["reuse"]["matched"] == 0
+
+    summary = services.article_match(article_id=later.pk)
+
+    assert summary.same == 1
+    assert editor_client.get("/api/stats/").json()["reuse"]["matched"] == 1

@@ -17,7 +17,15 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import Article, Assignment, History, Review, Sentence, Tag
+from annotations.models import (
+    Article,
+    Assignment,
+    ClaimMatch,
+    History,
+    Review,
+    Sentence,
+    Tag,
+)
 from annotations.permissions import Viewer
 from annotations.replica import read_alias
 
@@ -156,7 +164,9 @@ def _fingerprint(filters: StatsFilters) -> tuple:
     sentence's updated_at, as does a change of a sentence's kind; imports add articles and
     sentences; an edit of an article's metadata (title, source, ...) bumps its updated_at, and
     tags are linked and unlinked through rows of their own; assignments are few. With a tag
-    filter, which tag bears that name (a renamed tag answers as another). Labels are part of
+    filter, which tag bears that name (a renamed tag answers as another). Claim matching
+    replaces an article's matches with new rows (new ids) and drops a sentence's with a change
+    of its kind. Labels are part of
     the key itself (stats reads them anyway). Not covered: a renamed user, whose name shows
     in the figures until they expire (STATS_CACHE_SECONDS).
     """
@@ -164,7 +174,7 @@ def _fingerprint(filters: StatsFilters) -> tuple:
     quote = connection.ops.quote_name
     table = {
         model: quote(model._meta.db_table)
-        for model in (History, Sentence, Article, Assignment, Tag, Article.tags.through)
+        for model in (History, Sentence, Article, Assignment, Tag, Article.tags.through, ClaimMatch)
     }
     links = table[Article.tags.through]
     params: list[Any] = []
@@ -184,6 +194,7 @@ def _fingerprint(filters: StatsFilters) -> tuple:
             f" (SELECT COUNT(*) FROM {links}),"
             f" (SELECT MAX(id) FROM {table[Assignment]}),"
             f" (SELECT COUNT(*) FROM {table[Assignment]}),"
+            f" (SELECT MAX(id) FROM {table[ClaimMatch]}),"
             f" {tag}",
             params,
         )
