@@ -97,6 +97,36 @@ def test_a_sentence_follows_its_kind_and_text():
     assert candidates({new.pk: "Frost hit orchards in Kent"}, 0) == {new.pk: []}
 
 
+def fts5_intact() -> bool:
+    """SQLite: FTS5's own check that its index agrees with the sentences (true elsewhere)."""
+    if connection.vendor != "sqlite" or not search._fts5_present()[0]:
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO annotations_sentence_fts (annotations_sentence_fts, rank)"
+            " VALUES ('integrity-check', 1)"
+        )
+    return True
+
+
+@pytest.mark.summaries_unchecked  # changes sentences behind the services' back on purpose
+def test_a_claim_whose_text_changes_is_found_by_its_new_words_only():
+    """Regression: on SQLite the update triggers put the new text in before taking the old
+    one out, which corrupted the FTS5 index (a DatabaseError on the next change)."""
+    _, [claim] = story("The bridge over the Tamar will close for repairs in April.")
+    for text in ("Orchards in Kent lost their blossom to frost.", "Frost spared Kent."):
+        Sentence.objects.filter(pk=claim.pk).update(text=text)
+        assert fts5_intact()
+    Sentence.objects.get(pk=claim.pk).save()  # every column written again, text unchanged
+    assert fts5_intact()
+
+    assert candidates({1: "Tamar bridge closes for repairs in April"}, 0) == {1: []}
+    assert [c.sentence for c in candidates({1: "Frost spared Kent"}, 0)[1]] == [claim.pk]
+    Sentence.objects.filter(pk=claim.pk).delete()
+    assert fts5_intact()
+    assert candidates({1: "Frost spared Kent"}, 0) == {1: []}
+
+
 def test_best_first_and_the_limit_is_kept():
     story("The council spent £3.5 million on potholes in Leeds.")
     story("The council spent £3.5 million on potholes in Leeds last year, officials said.")

@@ -40,13 +40,14 @@ SQLITE_FTS = [
     " WHEN old.kind = 'claim' BEGIN"
     " INSERT INTO annotations_sentence_fts (annotations_sentence_fts, rowid, text)"
     " VALUES ('delete', old.id, old.text); END",
-    "CREATE TRIGGER annotations_sentence_fts_update_old AFTER UPDATE OF text, kind"
-    " ON annotations_sentence WHEN old.kind = 'claim' BEGIN"
+    # One trigger for updates, so that the old entry goes before the new one comes (SQLite
+    # fires separate triggers newest first: an insert before the delete corrupts the index).
+    "CREATE TRIGGER annotations_sentence_fts_update AFTER UPDATE OF text, kind"
+    " ON annotations_sentence BEGIN"
     " INSERT INTO annotations_sentence_fts (annotations_sentence_fts, rowid, text)"
-    " VALUES ('delete', old.id, old.text); END",
-    "CREATE TRIGGER annotations_sentence_fts_update_new AFTER UPDATE OF text, kind"
-    " ON annotations_sentence WHEN new.kind = 'claim' BEGIN"
-    " INSERT INTO annotations_sentence_fts (rowid, text) VALUES (new.id, new.text); END",
+    " SELECT 'delete', old.id, old.text WHERE old.kind = 'claim';"
+    " INSERT INTO annotations_sentence_fts (rowid, text)"
+    " SELECT new.id, new.text WHERE new.kind = 'claim'; END",
     "INSERT INTO annotations_sentence_fts (rowid, text)"
     " SELECT id, text FROM annotations_sentence WHERE kind = 'claim'",
     # How many claims hold each term: the search's statistics (rare words select alone).
@@ -57,6 +58,8 @@ SQLITE_FTS_DROP = [
     "DROP TABLE IF EXISTS annotations_sentence_fts_terms",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_insert",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_delete",
+    "DROP TRIGGER IF EXISTS annotations_sentence_fts_update",
+    # (the two update triggers of this migration's first version)
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_update_old",
     "DROP TRIGGER IF EXISTS annotations_sentence_fts_update_new",
     "DROP TABLE IF EXISTS annotations_sentence_fts",
