@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError
 
 from annotations import services, tasks
 from annotations.matching.judge import OPPOSITE, SAME, Judgement
@@ -196,13 +194,6 @@ def test_a_split_drops_the_sentences_pairs_and_matches_both_parts_afresh(
     }
 
 
-@pytest.mark.xfail(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="SQLite: migration 0012's update triggers run the FTS5 insert before the delete "
-    "(the newer trigger fires first), so a sentence whose text changed corrupts the index",
-    raises=DatabaseError,
-    strict=False,
-)
 def test_a_merge_drops_the_pairs_of_both_sentences_and_matches_the_result(
     editor, exact_judge, django_capture_on_commit_callbacks
 ):
