@@ -56,6 +56,8 @@ class Command(BaseCommand):
         created = self._articles(users["editor"])
         if created:
             self._reviews(users)
+        # The articles' claims against each other's, as after any import (match_claims).
+        call_command("match_claims", stdout=self.stdout, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in as:"))
         for username, password, group in DEMO_USERS:
             self.stdout.write(f"  {username:<10} password {password:<10} ({group or 'admin'})")
