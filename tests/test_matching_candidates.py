@@ -179,6 +179,20 @@ def test_hostile_text_never_errors():
         assert texts[number] in [c.text for c in found[number]], texts[number]
 
 
+@pytest.mark.summaries_unchecked  # a sentence's text changed behind the services' back
+def test_a_sentence_too_long_for_a_tsvector_is_stored_and_searched():
+    """Regression: PostgreSQL refuses a tsvector of more than 1 MB of lexemes ("string is too
+    long for tsvector"), so a long enough sentence could not be stored at all once indexed
+    (the body limit is a setting): the index reads a sentence's first 2,000 characters."""
+    _, [claim] = story("The bridge over the Tamar will close for repairs in April.")
+    huge = " ".join(f"distinctword{n:08d}" for n in range(60_000))  # 1.3 MB
+    Sentence.objects.filter(pk=claim.pk).update(text=huge)
+
+    found = candidates({1: huge}, exclude_article=0)
+
+    assert [c.sentence for c in found[1]] == [claim.pk]
+
+
 def test_thirty_claims_take_a_few_queries_not_thirty(django_assert_max_num_queries):
     for text in DISTRACTORS:
         story(text)

@@ -5,7 +5,7 @@ selectors can both use it. Retrieval only: `judge` decides afterwards which cand
 same claim, so this errs on the side of proposing (recall), within a time budget.
 
 PostgreSQL: full-text search over claim sentences (the partial GIN index of migration 0012 on
-`to_tsvector('english', text) WHERE kind = 'claim'`). A sentence becomes "concepts" (its
+`to_tsvector('english', left(text, 2000)) WHERE kind = 'claim'`). A sentence becomes "concepts" (its
 lexemes, with the synonyms and name variants below folded together: "joblessness dropped" and
 "unemployment fell" share two). How rare each is comes from the index's own statistics
 (`pg_stats`, 10,000 lexemes kept): the rarest few concepts are the anchors, and the database
@@ -153,7 +153,7 @@ def candidates(
 
 # The index of migration 0012, whose expression the queries repeat word for word.
 _SEARCH_INDEX = "sentence_claim_search_idx"
-_VECTOR = "to_tsvector('english'::regconfig, text)"
+_VECTOR = "to_tsvector('english'::regconfig, \"left\"(text, 2000))"
 
 # {database name: (read at, {lexeme: share of claims}, share of a lexeme not listed, claims)}
 _stats: dict[str, tuple[float, dict[str, float], float, float]] = {}
@@ -195,7 +195,7 @@ def _lexemes(cursor, texts: list[str]) -> tuple[list[list[str]], dict[str, tuple
     groups = _groups.get(name)
     words = [] if groups is not None else list(SYNONYMS)
     cursor.execute(
-        "SELECT tsvector_to_array(to_tsvector('english'::regconfig, t))"
+        "SELECT tsvector_to_array(to_tsvector('english'::regconfig, \"left\"(t, 2000)))"
         " FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
         [texts + words],
     )

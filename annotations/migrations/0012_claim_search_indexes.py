@@ -1,7 +1,7 @@
 """Indexes for the candidate search of claim matching (annotations/matching/candidates.py).
 
-PostgreSQL: a GIN index over the claims' English full-text vectors, partial (WHERE kind =
-'claim', the only sentences matched). It is an expression index, not a model index: the
+PostgreSQL: a GIN index over the claims' English full-text vectors (of their first 2,000
+characters), partial (WHERE kind = 'claim', the only sentences matched). It is an expression index, not a model index: the
 expression (`to_tsvector`) and the partial GIN index exist only on PostgreSQL, so the model's
 Meta cannot name it for both databases. Its statistics (pg_stats, filled by ANALYZE) tell the
 search which words are rare.
@@ -18,9 +18,11 @@ POSTGRESQL_INDEX = [
     # merged, and every search reads the whole list; at the default 4 MB that made searches
     # two to four times slower after an import (docs/performance.md, "Claim matching").
     # 128 kB kept the import as fast, fastupdate = off slowed it by a quarter.
+    # The first 2,000 characters: a tsvector holds at most 1 MB of lexemes, and a longer
+    # sentence must still be stored (no real claim is that long).
     "CREATE INDEX IF NOT EXISTS sentence_claim_search_idx ON annotations_sentence "
-    "USING gin (to_tsvector('english'::regconfig, text)) WITH (gin_pending_list_limit = 128) "
-    "WHERE kind = 'claim'",
+    "USING gin (to_tsvector('english'::regconfig, \"left\"(text, 2000))) "
+    "WITH (gin_pending_list_limit = 128) WHERE kind = 'claim'",
     # ANALYZE keeps the 10,000 most common lexemes instead of 1,000 (a sample of 300,000
     # rows): a word not listed is then known to be in fewer than about 1 claim in 10,000, which
     # the search relies on to use a rare word alone.
