@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -369,7 +370,7 @@ _FTS_TABLE = "annotations_sentence_fts"
 _TERMS_TABLE = "annotations_sentence_fts_terms"
 # unicode61's tokens: letters and digits; anything else separates ("4.2" is "4", "2").
 _FTS_TOKEN = re.compile(r"[^\W_]+")
-_fts_checked: dict[str, bool] = {}
+_fts_checked: dict[str, tuple[bool, bool]] = {}
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 # Words too common to say anything (FTS5 keeps every word); the judge reads them anyway.
 _STOPWORDS = frozenset(
@@ -395,7 +396,9 @@ def _fts5_present() -> tuple[bool, bool]:
                 [_FTS_TABLE, _TERMS_TABLE],
             )
             present = {row[0] for row in cursor.fetchall()}
-        _fts_checked[name] = (_FTS_TABLE in present, _TERMS_TABLE in present)
+        # The vocabulary is read with json_each, built into SQLite from 3.38.
+        vocabulary = _TERMS_TABLE in present and sqlite3.sqlite_version_info >= (3, 38)
+        _fts_checked[name] = (_FTS_TABLE in present, vocabulary)
     return _fts_checked[name]
 
 
