@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing the project
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
 
 import annotations.matching.judge as judge_module  # noqa: E402
 from annotations.matching.judge import OPPOSITE, SAME, Claim, judge, read  # noqa: E402
@@ -154,6 +154,43 @@ def per_kind(pairs: list[dict], relations: list[str | None]) -> dict[str, tuple[
     return {kind: (errors[kind], totals[kind]) for kind in sorted(totals)}
 
 
+DISTRACTORS = 5
+
+
+def distractors(pairs: list[dict]) -> list[dict]:
+    """Pairs the search would also propose, none of them the same claim: each pair's `b` with
+    the DISTRACTORS `a` sentences of the other pairs of its set most like it (token_set_ratio),
+    leaving out the other pairs whose `a` is this pair's `a` or `b` (one sentence may have
+    several pairs). Labelled "different"; a judge should call almost none of them "same"."""
+    texts = [pair["a"] for pair in pairs]
+    found = []
+    for i, pair in enumerate(pairs):
+        near = process.extract(
+            pair["b"], texts, scorer=fuzz.token_set_ratio, limit=DISTRACTORS + 20
+        )
+        taken = 0
+        for text, _score, j in near:
+            if j == i or text in (pair["a"], pair["b"]):
+                continue
+            other = pairs[j]
+            found.append(
+                {
+                    "id": f"{other['id']}~{pair['id']}",
+                    "a": other["a"],
+                    "a_published": other.get("a_published"),
+                    "b": pair["b"],
+                    "b_published": pair.get("b_published"),
+                    "language": pair.get("language"),
+                    "label": "different",
+                    "kind": "distractor",
+                }
+            )
+            taken += 1
+            if taken == DISTRACTORS:
+                break
+    return found
+
+
 def timing(pairs: list[dict], rounds: int = 5) -> tuple[float, float]:
     """CPU microseconds per pair, the best of `rounds`: cold (each sentence read for the first
     time) and warm (the sentences' readings cached, as when one claim meets its 50 candidates).
@@ -229,6 +266,14 @@ def evaluate(final: bool) -> dict:
     tfidf = tfidf_scorer(every)
     relations = {name: judge_relations(pairs) for name, pairs in sets.items()}
     rows = [("judge", "-", {name: judged(relations[name], pairs) for name, pairs in sets.items()})]
+    # Distractors of each set (the pool's are the two tuning sets' together).
+    near = {name: distractors(pairs) for name, pairs in sets.items() if name != "pool"}
+    near["pool"] = [pair for name in POOL if name in near for pair in near[name]]
+    for name, pairs in near.items():
+        rows[0][2][name]["distractors"] = (
+            sum(r == SAME for r in judge_relations(pairs)),
+            len(pairs),
+        )
     for name, scorer in (
         ("rapidfuzz token_set_ratio", token_set),
         ("TF-IDF char 2-4 cosine", tfidf),
@@ -238,6 +283,11 @@ def evaluate(final: bool) -> dict:
             result = {
                 half: scores([v >= threshold for v in values[half]], sets[half]) for half in sets
             }
+            for half, pairs in near.items():
+                result[half]["distractors"] = (
+                    sum(v >= threshold for v in scorer(pairs)),
+                    len(pairs),
+                )
             rows.append((f"{name} ({rule})", f"{threshold:.3f}", result))
     kinds = {name: per_kind(sets[name], relations[name]) for name in sets}
     cold, warm = timing(every)
@@ -253,6 +303,13 @@ def evaluate(final: bool) -> dict:
 
 def fmt(value: float) -> str:
     return f"{value:.3f}"
+
+
+def near_cell(result: dict) -> str:
+    if "distractors" not in result:
+        return "-"
+    called, total = result["distractors"]
+    return f"{called} / {total} ({called / total:.1%})" if total else "-"
 
 
 def print_report(report: dict, markdown: bool) -> None:
@@ -273,15 +330,18 @@ def print_report(report: dict, markdown: bool) -> None:
     )
     if markdown:
         print(f"Pairs: {sizes}.\n")
-        print("| method | threshold | set | precision | recall | F1 | opposite |")
-        print("|---|---|---|---|---|---|---|")
+        print(
+            "| method | threshold | set | precision | recall | F1 | opposite "
+            "| distractors called same |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
         for method, threshold, result in report["rows"]:
             for name in names:
                 r = result[name]
                 opposite = fmt(r["opposite"]) if "opposite" in r else "-"
                 print(
                     f"| {method} | {threshold} | {NAMES[name]} | {fmt(r['precision'])} | "
-                    f"{fmt(r['recall'])} | {fmt(r['f1'])} | {opposite} |"
+                    f"{fmt(r['recall'])} | {fmt(r['f1'])} | {opposite} | {near_cell(r)} |"
                 )
         print(f"\n{cv_line[0].upper() + cv_line[1:]}.\n")
         print(
@@ -309,7 +369,8 @@ def print_report(report: dict, markdown: bool) -> None:
             opposite = fmt(r["opposite"]) if "opposite" in r else "-"
             print(
                 f"  {NAMES[name]:{width}} precision {fmt(r['precision'])}  recall "
-                f"{fmt(r['recall'])}  F1 {fmt(r['f1'])}  opposite {opposite}"
+                f"{fmt(r['recall'])}  F1 {fmt(r['f1'])}  opposite {opposite}  "
+                f"distractors called same {near_cell(r)}"
             )
     print("\nerrors by kind (errors / pairs)")
     shown = [name for name in names if name != "pool"]

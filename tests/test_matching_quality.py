@@ -10,6 +10,7 @@ needs a better judge measured in a new round, not retuning to that set.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -21,14 +22,18 @@ from annotations.matching.judge import OPPOSITE, SAME, Claim, judge
 DATA = Path(__file__).resolve().parent / "data" / "matching"
 
 # set -> (precision, recall, share of "opposite" pairs called opposite), the floors asserted:
-# the figures of the report run (tuning 0.951 0.933 1.000; round2/tuning 0.901 0.882 1.000;
-# heldout 0.828 0.755 0.852; round2/heldout 0.857 0.759 0.792), rounded down.
+# the figures of the report run after the cover rule (tuning 0.968 0.867 1.000; round2/tuning
+# 0.962 0.806 1.000; heldout 0.881 0.725 0.852; round2/heldout 0.912 0.713 0.792), rounded down.
 FLOORS = {
-    "tuning": (0.95, 0.93, 1.0),
-    "round2/tuning": (0.9, 0.88, 1.0),
-    "heldout": (0.82, 0.75, 0.85),
-    "round2/heldout": (0.85, 0.75, 0.79),
+    "tuning": (0.96, 0.86, 1.0),
+    "round2/tuning": (0.96, 0.8, 1.0),
+    "heldout": (0.88, 0.72, 0.85),
+    "round2/heldout": (0.91, 0.71, 0.79),
 }
+# The most of a set's retrieved distractors (pairs the search would propose that are not the
+# same claim; benchmarks/matching_eval.py) the judge may call "same": the report run called
+# 0 of 1,150, 5 of 1,030, 0 of 1,125 and 1 of 970.
+DISTRACTORS_CALLED_SAME = 0.01
 
 
 def _day(value: str | None) -> date | None:
@@ -62,3 +67,26 @@ def test_the_judge_keeps_its_precision_recall_and_opposites(half):
     assert precision >= floor_precision, f"{half}: precision {precision:.3f}"
     assert recall >= floor_recall, f"{half}: recall {recall:.3f}"
     assert opposite >= floor_opposite, f"{half}: opposite {opposite:.3f}"
+
+
+def _evaluation():
+    """benchmarks/matching_eval.py, which builds the distractors (not a package: loaded by path)."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "matching_eval.py"
+    spec = importlib.util.spec_from_file_location("matching_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("half", list(FLOORS))
+def test_the_judge_calls_almost_none_of_the_retrieved_distractors_the_same_claim(half):
+    evaluation = _evaluation()
+    with open(DATA / f"{half}.jsonl", encoding="utf-8") as lines:
+        pairs = [json.loads(line) for line in lines if line.strip()]
+    near = evaluation.distractors(pairs)
+    called = [pair for pair in near if judge(*evaluation.claims(pair)).relation == SAME]
+
+    assert len(near) == evaluation.DISTRACTORS * len(pairs)
+    assert len(called) <= DISTRACTORS_CALLED_SAME * len(near), [
+        (pair["a"], pair["b"]) for pair in called
+    ]

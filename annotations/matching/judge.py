@@ -58,6 +58,12 @@ OPPOSITE = "opposite"
 # The similarity gate: below this share of content words in common, two claims are about
 # different things even when nothing contradicts (benchmarks/matching_eval.py).
 GATE = 0.3
+# And below this share of either side's word weight matched by the other, the two say
+# different things: the search proposes fifty claims that share some rare words with each
+# sentence, and a pair that shares a few ("The report will be published before Christmas" /
+# "exam results would be published on 20 August") passed the gate alone. Chosen on the tuning
+# pool with its retrieved distractors (benchmarks/matching_eval.py, docs/claim-matching.md).
+COVER = 0.65
 # Above this similarity, a word or a figure that only one side has is a qualifier that
 # narrows the claim ("junior doctors" / "doctors"); below it, a rewording.
 SCOPE = 0.7
@@ -625,6 +631,7 @@ class Examination:
 
     similarity: float  # what `Judgement.similarity` says
     content: float  # the weighted share of content words in common
+    cover: float  # the share of the less covered side's word weight matched by the other
     features: tuple[float, ...]  # FEATURES, in order
     reasons: tuple[str, ...]  # what contradicts: "number", "date", "entity", ...
     flipped: tuple[str, ...]  # "negation", "direction"
@@ -723,7 +730,8 @@ def examine(a: Claim, b: Claim) -> Examination:
         float(any(w[0] == "~" for w in set(ra.words) - set(left))),
         min(size_a, size_b) / max(size_a, size_b, 1),
     )
-    return Examination(similarity, content, features, tuple(reasons), tuple(flipped))
+    cover = min(cover_a, cover_b)
+    return Examination(similarity, content, cover, features, tuple(reasons), tuple(flipped))
 
 
 def judge(a: Claim, b: Claim) -> Judgement:
@@ -733,6 +741,8 @@ def judge(a: Claim, b: Claim) -> Judgement:
         return Judgement(None, found.similarity, ("unrelated",))
     if found.reasons:
         return Judgement(None, found.similarity, found.reasons)
+    if found.cover < COVER:
+        return Judgement(None, found.similarity, ("unrelated",))
     if found.flipped:
         return Judgement(OPPOSITE, found.similarity, found.flipped)
     return Judgement(SAME, found.similarity)
