@@ -144,7 +144,7 @@ _STARTERS = _words(
 _TITLES = _words(
     """
     mr mrs ms messrs mme mlle dr drs prof gen lt col maj capt cpt sgt cpl pvt adm cmdr brig
-    gov sen sens rep reps pres supt det insp rev fr hon st mt ft
+    gov sen sens rep reps pres supt det insp rev fr hon st mt ft cllr clr
     """
 )
 

@@ -450,6 +450,14 @@ CASES: list[tuple[str, str, list[str]]] = [
         "The prize went to a poet from Lyon. Élodie Marchand accepted it.",
         ["The prize went to a poet from Lyon.", "Élodie Marchand accepted it."],
     ),
+    (
+        "councillor-title",
+        "Opposition leader Cllr. Dominic Reyes disputed the figure. The council did not reply.",
+        [
+            "Opposition leader Cllr. Dominic Reyes disputed the figure.",
+            "The council did not reply.",
+        ],
+    ),
     # --- other punctuation ----------------------------------------------------------------
     (
         "question-mid-paragraph",

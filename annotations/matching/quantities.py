@@ -374,15 +374,19 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             i += 1
         figure = _figure(tokens, i) if i < n and i not in used else None
         if figure is None:
-            if low in ("a", "an", "per") and nxt in UNITS and UNITS[nxt][0] == "duration":
+            if low in RATE_WORDS and nxt in UNITS and UNITS[nxt][0] == "duration":
                 size = UNITS[nxt][1]
-                if i + 2 < n and tokens[i + 2].low in RELATIVE_AFTER:
-                    pass  # "a year earlier", "a week ago": a date (dates.py), not an amount
-                elif low == "per" or (
+                rate = (
                     before not in DURATION_BEFORE
                     and nxt in RATE_UNITS
                     and any(k in took for k in range(i - 3, i))
-                ):
+                )
+                if low in ("each", "every") and not rate:
+                    i += 1  # "every day", "each year" alone: how often, not an amount
+                    continue
+                if i + 2 < n and tokens[i + 2].low in RELATIVE_AFTER:
+                    pass  # "a year earlier", "a week ago": a date (dates.py), not an amount
+                elif low == "per" or rate:
                     # "£12,000 in expenses a month", "twice a week": a rate
                     found.append(Quantity(1.0, "/" + nxt.rstrip("s"), 1.0))
                     took.update((i, i + 1))

@@ -15,11 +15,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import F
 from django.utils import timezone
 
 from annotations import readers, services
 from annotations.errors import DomainError, Duplicate
-from annotations.models import Label, Sentence
+from annotations.models import ClaimMatch, Label, Sentence
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_articles"
 # username, password, group (None: superuser)
@@ -58,6 +59,8 @@ class Command(BaseCommand):
             self._reviews(users)
         # The articles' claims against each other's, as after any import (match_claims).
         call_command("match_claims", stdout=self.stdout, verbosity=0)
+        if created:
+            self._checked_before(users)
         self.stdout.write(self.style.SUCCESS("Demo ready. Sign in as:"))
         for username, password, group in DEMO_USERS:
             self.stdout.write(f"  {username:<10} password {password:<10} ({group or 'admin'})")
@@ -152,6 +155,24 @@ class Command(BaseCommand):
                     decided = max(day(number, later=2.5), second_at)
                     with as_of(decided):
                         self._verdict(sentence, users["editor"], first, publish)
+
+    def _checked_before(self, users: dict) -> None:
+        """Publish a verdict on each earlier claim that a later demo article restates (or
+        contradicts), so that the workspace's "Checked before" box has a fact-check to show."""
+        earlier = (
+            ClaimMatch.objects.filter(article_id__gt=F("matched_article_id"))
+            .exclude(matched__verdict__isnull=False)
+            .select_related("matched")
+            .order_by("matched_id")
+        )
+        accurate = Label.objects.get(slug="accurate")
+        done = set()
+        for match in earlier:
+            if match.matched_id in done:
+                continue
+            done.add(match.matched_id)
+            self._verdict(match.matched, users["editor"], accurate, publish=True)
+        self.stdout.write(f"Demo fact-checks of restated claims: {len(done)} published.")
 
     @staticmethod
     def _verdict(sentence, editor, label, publish: bool) -> None:
