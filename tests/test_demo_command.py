@@ -52,3 +52,27 @@ def test_demo_twice_changes_nothing():
     out = demo()
     assert (Article.objects.count(), Sentence.objects.count(), Review.objects.count()) == counts
     assert "0 imported" in out
+
+
+def test_the_demos_later_articles_show_earlier_fact_checks():
+    from annotations.models import ClaimMatch
+
+    out = demo()
+
+    assert "Demo fact-checks of restated claims:" in out
+    later = ClaimMatch.objects.filter(
+        article__title__startswith="Opinion: Marlow Bay", relation="same"
+    ).select_related("matched__verdict")
+    restated = {m.matched.text: m.matched.verdict.published for m in later}
+    assert (
+        restated[
+            "The company blamed lower mackerel quotas, higher energy prices and "
+            "competition from larger plants abroad."
+        ]
+        is True
+    )
+    assert ClaimMatch.objects.filter(
+        article__title__startswith="Opinion: Marlow Bay",
+        relation="opposite",
+        matched__text="Revenue fell 12.5% to £38.4 million.",
+    ).exists()

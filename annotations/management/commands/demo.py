@@ -171,6 +171,10 @@ class Command(BaseCommand):
             if match.matched_id in done:
                 continue
             done.add(match.matched_id)
+            for reviewer in ("reviewer1", "reviewer2"):  # a verdict follows the reviews
+                services.review_save(
+                    sentence=match.matched, reviewer=users[reviewer], label=accurate
+                )
             self._verdict(match.matched, users["editor"], accurate, publish=True)
         self.stdout.write(f"Demo fact-checks of restated claims: {len(done)} published.")
 
