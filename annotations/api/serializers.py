@@ -309,6 +309,19 @@ class PublishingCountsSerializer(serializers.Serializer):
     flagged = serializers.IntegerField()
 
 
+class ReuseSerializer(serializers.Serializer):
+    """Earlier fact-checks reused through claim matching (docs/dashboard.md)."""
+
+    matched = serializers.IntegerField(
+        help_text="Claims with a same-claim match to a verdict set before theirs."
+    )
+    reused = serializers.IntegerField(
+        help_text="Of those, claims whose own verdict has the earlier verdict's label."
+    )
+    reviews_needed = serializers.IntegerField(help_text="The reviews a claim needs.")
+    reviews_avoided = serializers.IntegerField(help_text="reused x reviews_needed.")
+
+
 class StatsSerializer(serializers.Serializer):
     filters = StatsFiltersSerializer()
     scope = serializers.ChoiceField(
@@ -338,6 +351,7 @@ class StatsSerializer(serializers.Serializer):
     disputed_sentences = DisputedSentenceSerializer(
         many=True, required=False, help_text="Editors only: the 50 most recently changed."
     )
+    reuse = ReuseSerializer()
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
