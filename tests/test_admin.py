@@ -198,3 +198,28 @@ def test_admin_exports_selected_articles_as_jsonl(client, superuser):
     lines = b"".join(response.streaming_content).decode().splitlines()
     records = [json.loads(line) for line in lines]
     assert [r["article"]["id"] for r in records] == [first.pk] * 2 + [second.pk] * 3
+
+
+def test_articles_imported_in_the_admin_have_their_claims_matched(
+    client, superuser, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from annotations.models import ClaimMatch
+
+    earlier = article_create(
+        body="Repairs start soon. The harbour bridge will close for six weeks from Monday."
+    )
+    client.force_login(superuser)
+    later = SimpleUploadedFile(
+        "later.txt", b"Bridge news\n\nThe harbour bridge will close for six weeks from Monday."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/annotations/article/import/", {"files": [later]}, follow=True)
+
+    imported = Article.objects.exclude(pk=earlier.pk).get()
+    assert imported.matched_at is not None
+    assert list(
+        ClaimMatch.objects.filter(article=imported).values_list("matched__article", "relation")
+    ) == [(earlier.pk, "same")]

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from annotations import exports, fields, permissions, readers, services
+from annotations import exports, fields, permissions, readers, services, tasks
 from annotations.admin.base import (
     BaseAdmin,
     FieldTypes,
@@ -104,6 +104,7 @@ def _import_uploads(uploads, *, imported_by, dry_run: bool) -> services.ImportSu
             summary.created += part.created
             summary.skipped += part.skipped
             summary.failed += part.failed
+            summary.article_ids += part.article_ids
     return summary
 
 
@@ -196,6 +197,9 @@ class ArticleAdmin(BaseAdmin):
             summary = _import_uploads(
                 request.FILES.getlist("files"), imported_by=request.user, dry_run=dry_run
             )
+            if not dry_run:
+                # As after any import: here without a broker, else on the workers.
+                tasks.articles_match_enqueue(summary.article_ids)
             verb = "Would create" if dry_run else "Created"
             messages.info(
                 request,
