@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -218,3 +219,18 @@ def celery_broker(url: str):
     finally:
         fresh_pools()
         app.conf.task_always_eager, app.conf.broker_url = before
+
+
+@pytest.fixture
+def matching_queued(monkeypatch) -> Iterator[list[list[int]]]:
+    """As with a broker: matching is queued, not run here. The chunks of article ids sent to
+    the worker, in order (nothing is sent to a real broker)."""
+    from annotations import tasks
+
+    conf = tasks.articles_match.app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False  # Celery's settings: monkeypatch cannot put them back
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks.articles_match, "delay", queued.append)
+    yield queued
+    conf.task_always_eager = eager

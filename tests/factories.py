@@ -7,9 +7,10 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from annotations import services
-from annotations.models import Article
+from annotations.models import Article, ClaimMatch, Sentence
 
 _bodies = itertools.count(1)
 
@@ -45,3 +46,19 @@ def article_create(*, sentences: int = 5, imported_by=None, **fields) -> Article
     """Import an article through services.article_import (so it has real sentences)."""
     data = {"title": f"Story {next(_bodies)}", "body": sentences_text(sentences), **fields}
     return services.article_import(data=data, imported_by=imported_by).article
+
+
+def claim_match_create(
+    sentence: Sentence, matched: Sentence, relation: str = "same", similarity: float = 0.9
+) -> None:
+    """Store a claim match both ways round, as services/matching.py does (without the judge)."""
+    for a, b in ((sentence, matched), (matched, sentence)):
+        ClaimMatch.objects.create(
+            sentence=a,
+            article_id=a.article_id,
+            matched=b,
+            matched_article_id=b.article_id,
+            similarity=similarity,
+            relation=relation,
+            computed_at=timezone.now(),
+        )

@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations import services
-from annotations.models import Assignment, ClaimMatch, Sentence
-from tests.factories import UserFactory, article_create
+from annotations.models import Assignment, Sentence
+from tests.factories import UserFactory, article_create, claim_match_create
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +26,6 @@ EVIDENCE = [
         "stance": "supports",
     },
 ]
-
-
-def link(a: Sentence, b: Sentence, relation: str = "same", similarity: float = 0.9) -> None:
-    """Store a match both ways round, as services/matching.py does."""
-    for one, other in ((a, b), (b, a)):
-        ClaimMatch.objects.create(
-            sentence=one,
-            article_id=one.article_id,
-            matched=other,
-            matched_article_id=other.article_id,
-            similarity=similarity,
-            relation=relation,
-            computed_at=timezone.now(),
-        )
 
 
 @pytest.fixture
@@ -63,9 +48,9 @@ def scene(editor):
         services.verdict_set(sentence=draft, user=editor, label="mixed")
     later = article_create(sentences=2, title="Column")
     current, _ = later.sentences.order_by("index")
-    link(current, plain, "opposite", 0.99)
-    link(current, draft, "same", 0.81)
-    link(current, published, "same", 0.93)
+    claim_match_create(current, plain, "opposite", 0.99)
+    claim_match_create(current, draft, "same", 0.81)
+    claim_match_create(current, published, "same", 0.93)
     return {
         "earlier": earlier,
         "later": later,
@@ -160,7 +145,7 @@ def test_every_sentence_payload_carries_matches_and_the_earlier_side_shows_the_l
         )
     assert split.status_code == 200
     assert [s["matches"] for s in split.json()] == [[], []]  # its text changed: pairs dropped
-    link(Sentence.objects.get(pk=current.pk), scene["published"])
+    claim_match_create(Sentence.objects.get(pk=current.pk), scene["published"])
     with django_capture_on_commit_callbacks(execute=False):
         merged = editor_client.post(f"/api/sentences/{current.pk}/merge/")
     assert merged.status_code == 200
@@ -222,8 +207,8 @@ def test_has_match_and_matched_verdict_filter_for_the_desk(
     # A claim matched only to an opposite claim has no match for the desk.
     newest = article_create(sentences=2, title="Newest")
     lone, unverified = newest.sentences.order_by("index")
-    link(lone, scene["plain"], "opposite")
-    link(unverified, scene["draft"], "same")
+    claim_match_create(lone, scene["plain"], "opposite")
+    claim_match_create(unverified, scene["draft"], "same")
     earlier = list(scene["earlier"].sentences.order_by("index").values_list("id", flat=True))
     published, draft, plain = earlier
 
@@ -265,8 +250,8 @@ def matched(editor):
             services.verdict_set(sentence=target, user=editor, label="mixed")
         later = article_create(sentences=sentences)
         for index, sentence in enumerate(later.sentences.order_by("index")):
-            link(sentence, targets[2 * index], "same", 0.9)
-            link(sentence, targets[2 * index + 1], "opposite", 0.8)
+            claim_match_create(sentence, targets[2 * index], "same", 0.9)
+            claim_match_create(sentence, targets[2 * index + 1], "opposite", 0.8)
         return later
 
     return make

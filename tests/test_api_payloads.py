@@ -16,9 +16,9 @@ from annotations.api.serializers import (
     SentenceDetailSerializer,
     VerdictSerializer,
 )
-from annotations.models import ClaimMatch, Review, Tag, Verdict
+from annotations.models import Review, Tag, Verdict
 from annotations.permissions import viewer_for
-from tests.factories import article_create
+from tests.factories import article_create, claim_match_create
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +62,7 @@ def matched(worked, editor):
     s0, s1, _ = worked.sentences.order_by("index")
     pairs = [(s0, published, "same", 0.9), (s0, plain, "opposite", 0.95), (s1, draft, "same", 0.8)]
     for mine, other, relation, similarity in pairs:
-        for a, b in ((mine, other), (other, mine)):
-            ClaimMatch.objects.create(
-                sentence=a,
-                article_id=a.article_id,
-                matched=b,
-                matched_article_id=b.article_id,
-                similarity=similarity,
-                relation=relation,
-                computed_at=timezone.now(),
-            )
+        claim_match_create(mine, other, relation, similarity)
     return worked
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from annotations import services
-from annotations.models import ClaimMatch, Review, Sentence, Verdict
+from annotations.models import Review, Verdict
 from tests.conftest import workspace_open
-from tests.factories import UserFactory, article_create
+from tests.factories import UserFactory, article_create, claim_match_create
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +23,6 @@ SOURCE = {
     "quote": "The rate was 4.2%.",
     "stance": "supports",
 }
-
-
-def match(sentence: Sentence, matched: Sentence, relation: str, similarity: float) -> None:
-    """A stored match, both ways round as the matching service stores them."""
-    for a, b in ((sentence, matched), (matched, sentence)):
-        ClaimMatch.objects.create(
-            sentence=a,
-            article=a.article,
-            matched=b,
-            matched_article=b.article,
-            similarity=similarity,
-            relation=relation,
-            computed_at=timezone.now(),
-        )
 
 
 @pytest.fixture
@@ -88,8 +73,8 @@ def checked(people, settings):
         published=True,
     )
     claim = new.sentences.get(index=0)
-    match(claim, same_claim, "same", 0.93)
-    match(claim, opposite_claim, "opposite", 0.91)
+    claim_match_create(claim, same_claim, "same", 0.93)
+    claim_match_create(claim, opposite_claim, "opposite", 0.91)
     return {"new": new, "claim": claim, "same": same_claim, "opposite": opposite_claim}
 
 

@@ -117,14 +117,9 @@ def test_bad_arguments_are_one_readable_line(args, message):
     assert "\n" not in str(error)
 
 
-def test_background_queues_the_articles_in_chunks_for_the_worker(request, monkeypatch):
+def test_background_queues_the_articles_in_chunks_for_the_worker(monkeypatch, matching_queued):
     ids = sorted(article(f"Story number {n} of the day.").pk for n in range(3))
-    app = tasks.articles_match.app
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", eager))
-    queued: list[list[int]] = []
-    monkeypatch.setattr(tasks.articles_match, "delay", queued.append)
+    queued = matching_queued
     monkeypatch.setattr(tasks, "MATCH_CHUNK", 2)
 
     out = run("match_claims", "--background")
@@ -205,13 +200,8 @@ def test_a_failure_in_matching_never_fails_a_file_import(tmp_path, monkeypatch, 
     assert f"matching the claims of article {jobs.pk} failed" in caplog.text
 
 
-def test_import_articles_with_a_broker_queues_the_matching(tmp_path, request, monkeypatch):
-    app = tasks.articles_match.app
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", eager))
-    queued: list[list[int]] = []
-    monkeypatch.setattr(tasks.articles_match, "delay", queued.append)
+def test_import_articles_with_a_broker_queues_the_matching(tmp_path, matching_queued):
+    queued = matching_queued
 
     out = run("import_articles", write(tmp_path, "jobs.txt", CLAIM))
 

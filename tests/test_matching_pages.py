@@ -7,29 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.utils import timezone
 
 from annotations import services
-from annotations.models import ClaimMatch, Sentence, Verdict
-from tests.factories import article_create
+from annotations.models import Sentence, Verdict
+from tests.factories import article_create, claim_match_create
 
 pytestmark = pytest.mark.django_db
 
 SOURCE = {"url": "https://example.org/bulletin", "title": "Bulletin", "stance": "supports"}
-
-
-def match(sentence: Sentence, matched: Sentence, relation: str = "same") -> None:
-    """A stored match, both ways round as the matching service stores them."""
-    for a, b in ((sentence, matched), (matched, sentence)):
-        ClaimMatch.objects.create(
-            sentence=a,
-            article=a.article,
-            matched=b,
-            matched_article=b.article,
-            similarity=0.9,
-            relation=relation,
-            computed_at=timezone.now(),
-        )
 
 
 def verdict(sentence: Sentence, editor, label: str, day: int, *, published: bool = False):
@@ -71,11 +56,11 @@ def desk(settings, reviewer, editor):
     services.review_save(sentence=n[0], reviewer=reviewer, label="accurate")
     verdict(n[0], editor, "accurate", 10)
     verdict(n[4], editor, "accurate", 11, published=True)
-    match(n[0], o[0])
-    match(n[1], o[1])
-    match(n[2], o[2])
-    match(n[3], o[3], "opposite")
-    match(n[4], o[3])
+    claim_match_create(n[0], o[0])
+    claim_match_create(n[1], o[1])
+    claim_match_create(n[2], o[2])
+    claim_match_create(n[3], o[3], "opposite")
+    claim_match_create(n[4], o[3])
     return {"old": old, "new": new}
 
 
@@ -127,7 +112,7 @@ def matched_articles(count: int, editor) -> None:
         old, new = article_create(sentences=1), article_create(sentences=1)
         earlier = old.sentences.get()
         services.verdict_set(sentence=earlier, user=editor, label="accurate")
-        match(new.sentences.get(), earlier)
+        claim_match_create(new.sentences.get(), earlier)
 
 
 @pytest.mark.parametrize(("pairs", "queries", "shown"), [(2, 6, 2), (20, 7, 13)])
@@ -221,7 +206,7 @@ def test_a_claim_checked_before_twice_counts_once(client, editor, desk):
     third = article_create(sentences=1, source="Radio")
     again = third.sentences.get()
     verdict(again, editor, "accurate", 4, published=True)
-    match(new.sentences.get(index=0), again)
+    claim_match_create(new.sentences.get(index=0), again)
     client.force_login(editor)
     # n0 now matches two earlier accurate verdicts: still one claim, one verdict reused. The
     # radio claim's own verdict (4 March) came before n0's, so it is not matched to an
@@ -241,7 +226,7 @@ def test_the_workspace_reads_its_matches_in_one_query(
     for _ in range(matches):
         earlier = article_create(sentences=1).sentences.get()
         services.verdict_set(sentence=earlier, user=editor, label="mixed", published=False)
-        match(claim, earlier)
+        claim_match_create(claim, earlier)
     client.force_login(reviewer)
     # session + user + viewer's role + article with counts + tags + sentences with verdicts
     # + their reviews + labels + their claim matches

@@ -293,14 +293,9 @@ def test_an_import_jobs_articles_are_matched_after_the_job(
 
 
 def test_with_a_broker_the_matching_is_queued_in_chunks_and_a_dead_broker_only_logs(
-    request, monkeypatch, caplog
+    monkeypatch, caplog, matching_queued
 ):
-    app = tasks.articles_match.app
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", eager))
-    queued: list[list[int]] = []
-    monkeypatch.setattr(tasks.articles_match, "delay", queued.append)
+    queued = matching_queued
 
     assert tasks.articles_match_send(list(range(1, 121))) == 3
     assert [len(chunk) for chunk in queued] == [50, 50, 20]

@@ -122,30 +122,22 @@ def _pairs_store(pairs: list[Pair]) -> None:
     """Insert each pair both ways round. A pair stored meanwhile by the matching of the other
     article (two imports matched at once) is left as it is."""
     now = timezone.now()
-    rows = []
-    for p in pairs:
-        rows.append(
-            ClaimMatch(
-                sentence_id=p.sentence,
-                article_id=p.article,
-                matched_id=p.matched,
-                matched_article_id=p.matched_article,
-                similarity=p.similarity,
-                relation=p.relation,
-                computed_at=now,
-            )
+    rows = [
+        ClaimMatch(
+            sentence_id=sentence,
+            article_id=article,
+            matched_id=matched,
+            matched_article_id=matched_article,
+            similarity=p.similarity,
+            relation=p.relation,
+            computed_at=now,
         )
-        rows.append(
-            ClaimMatch(
-                sentence_id=p.matched,
-                article_id=p.matched_article,
-                matched_id=p.sentence,
-                matched_article_id=p.article,
-                similarity=p.similarity,
-                relation=p.relation,
-                computed_at=now,
-            )
+        for p in pairs
+        for sentence, article, matched, matched_article in (
+            (p.sentence, p.article, p.matched, p.matched_article),
+            (p.matched, p.matched_article, p.sentence, p.article),
         )
+    ]
     ClaimMatch.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
