@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from annotations import readers, services
 from annotations.errors import DomainError, Duplicate
-from annotations.models import ClaimMatch, Label, Sentence
+from annotations.models import ClaimMatch, Label, Sentence, Verdict
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_articles"
 # username, password, group (None: superuser)
@@ -157,11 +157,12 @@ class Command(BaseCommand):
                         self._verdict(sentence, users["editor"], first, publish)
 
     def _checked_before(self, users: dict) -> None:
-        """Publish a verdict on each earlier claim that a later demo article restates (or
-        contradicts), so that the workspace's "Checked before" box has a fact-check to show."""
+        """Publish a verdict (a draft one becomes an accurate, published one) on each earlier
+        claim that a later demo article restates or contradicts, so that the workspace's
+        "Checked before" box has a fact-check to show."""
         earlier = (
             ClaimMatch.objects.filter(article_id__gt=F("matched_article_id"))
-            .exclude(matched__verdict__isnull=False)
+            .exclude(matched__verdict__published=True)
             .select_related("matched")
             .order_by("matched_id")
         )
@@ -171,10 +172,11 @@ class Command(BaseCommand):
             if match.matched_id in done:
                 continue
             done.add(match.matched_id)
-            for reviewer in ("reviewer1", "reviewer2"):  # a verdict follows the reviews
-                services.review_save(
-                    sentence=match.matched, reviewer=users[reviewer], label=accurate
-                )
+            if not Verdict.objects.filter(sentence=match.matched_id).exists():
+                for reviewer in ("reviewer1", "reviewer2"):  # a verdict follows the reviews
+                    services.review_save(
+                        sentence=match.matched, reviewer=users[reviewer], label=accurate
+                    )
             self._verdict(match.matched, users["editor"], accurate, publish=True)
         self.stdout.write(f"Demo fact-checks of restated claims: {len(done)} published.")
 
