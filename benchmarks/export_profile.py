@@ -1,0 +1,117 @@
+"""Where an export's memory and its sentence cursor's time go (the export benchmark's data).
+
+    .venv/bin/python benchmarks/export_profile.py --memory [--database-url URL]
+    .venv/bin/python benchmarks/export_profile.py --cursor [--repeat 4] [--database-url URL]
+
+Reads the database `benchmarks/export_bench.py` fills (default factcheck_export_bench; run
+that first). `--memory` exports everything as JSONL through the real view, as the benchmark's
+fresh process does, and after every chunk reads `tracemalloc`'s current and peak memory (the
+peak reset each time): what Python holds between chunks, and the most it held while making
+each one. `--cursor` reads the export's sentence rows through a named psycopg2 cursor in pages
+of 2,000, with the verdict, its label and its editor joined in and without them, taking turns,
+and prints the median wall and CPU seconds of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import django_setup  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+COLUMNS = 's.id, s.article_id, s."index", s.paragraph, s.start, s."end", s.text, s.kind, '
+JOINED = (
+    f"SELECT {COLUMNS} s.status, s.updated_at, v.id, l.slug, v.rationale, u.username, "
+    "v.is_consensus, v.needs_attention, v.evidence::text, v.published, v.published_at, "
+    "v.corrected_at, v.version, v.created_at, v.updated_at FROM annotations_sentence s "
+    "LEFT JOIN annotations_verdict v ON v.sentence_id = s.id "
+    "LEFT JOIN annotations_label l ON l.id = v.label_id "
+    'LEFT JOIN auth_user u ON u.id = v.decided_by_id ORDER BY s.article_id, s."index"'
+)
+PLAIN = (
+    f"SELECT {COLUMNS} s.status, s.updated_at FROM annotations_sentence s "
+    'ORDER BY s.article_id, s."index"'
+)
+
+
+def memory() -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="bench_editor"))
+    b"".join(client.get("/api/export/?format=jsonl&article=1").streaming_content)  # warm up
+    gc.collect()
+    tracemalloc.start()
+    held, peaks = [], []
+    response = client.get("/api/export/?format=jsonl")
+    for _chunk in response.streaming_content:
+        current, peak = tracemalloc.get_traced_memory()
+        held.append(current / 1e6)
+        peaks.append(peak / 1e6)
+        tracemalloc.reset_peak()
+    response.close()
+    later = held[len(held) // 5 :]  # past the first pages, while caches fill
+    print(f"chunks: {len(held)}")
+    print(f"held between chunks (after the first fifth): {min(later):.2f}-{max(later):.2f} MB")
+    print(
+        f"peak while making a chunk: median {statistics.median(peaks):.2f} MB, "
+        f"largest {max(peaks):.2f} MB"
+    )
+
+
+def cursor(database_url: str, repeat: int) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+
+    def read(sql: str) -> tuple[float, float]:
+        connection.rollback()
+        rows = connection.cursor(name="export_profile")
+        rows.itersize = 2000
+        wall, cpu = time.perf_counter(), time.process_time()
+        rows.execute(sql)
+        while rows.fetchmany(2000):
+            pass
+        rows.close()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    runs: dict[str, list[tuple[float, float]]] = {"joined": [], "plain": []}
+    for _ in range(repeat):
+        runs["joined"].append(read(JOINED))
+        runs["plain"].append(read(PLAIN))
+    connection.close()
+    for name, times in runs.items():
+        print(
+            f"{name:7} wall {statistics.median(t[0] for t in times):.2f} s, "
+            f"CPU {statistics.median(t[1] for t in times):.2f} s (median of {repeat})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--memory", action="store_true")
+    what.add_argument("--cursor", action="store_true")
+    parser.add_argument("--repeat", type=int, default=4)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
+    )
+    args = parser.parse_args()
+    django_setup(args.database_url)
+    if args.memory:
+        memory()
+    else:
+        cursor(args.database_url, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
