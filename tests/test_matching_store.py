@@ -349,3 +349,16 @@ def test_a_pair_found_from_the_other_side_is_judged_again_not_dropped(monkeypatc
     monkeypatch.setattr(matching, "candidates", lambda texts, exclude_article: {})
     services.article_match(article_id=earlier.pk)
     assert pairs() == stored
+
+
+@pytest.mark.parametrize("published_at", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"])
+def test_a_publication_date_at_the_ends_of_the_calendar_is_matched(settings, published_at):
+    """Regression: stored under UTC, then read in a site time zone west (or east) of UTC, the
+    day an article was published on left the calendar, and its matching failed."""
+    article(CLAIM)
+    later = article(CLAIM, BUDGET, title="later", published_at=published_at)
+    settings.TIME_ZONE = "America/New_York" if published_at.startswith("0001") else "Asia/Tokyo"
+
+    summary = services.article_match(article_id=later.pk)
+
+    assert (summary.same, summary.failed) == (1, [])

@@ -68,7 +68,12 @@ def _day(value: datetime | None) -> date | None:
     """The publication day the judge resolves "last month" against (the site's time zone)."""
     if value is None:
         return None
-    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not timezone.is_aware(value):
+        return value.date()
+    try:
+        return timezone.localtime(value).date()
+    except OverflowError:  # 0001-01-01 00:00 UTC is in year 0 west of Greenwich
+        return value.date()
 
 
 def _judged(article_id: int, texts: dict[int, str]) -> list[Pair]:
