@@ -26,7 +26,7 @@ from django.db.models import (
     When,
 )
 
-from annotations.models import Article, Assignment, ClaimMatch, Review
+from annotations.models import Article, Assignment, ClaimMatch, Review, Verdict
 from annotations.permissions import Viewer
 
 # articles.py imports this module for the sentence payloads; its value helpers are read from
@@ -140,20 +140,20 @@ def matches_by_sentence(
     return found
 
 
+def matches_checked(viewer: Viewer) -> QuerySet[ClaimMatch]:
+    """The viewer's "same" matches whose matched sentence has a verdict the viewer may see
+    (Viewer.verdicts_q): claims checked before, for the filters, the queue and the dashboard."""
+    shown = Verdict.objects.filter(viewer.verdicts_q(), sentence=OuterRef("matched_id"))
+    return matches_visible(viewer).filter(Exists(shown), relation=ClaimMatch.Relation.SAME)
+
+
 def matched_claims(viewer: Viewer) -> tuple[Exists, Exists]:
     """(has a same-claim match, has a same-claim match whose verdict the viewer sees), as
     conditions on Sentence rows: the filters `has_match` and `matched_verdict`."""
     same = matches_visible(viewer).filter(
         sentence=OuterRef("pk"), relation=ClaimMatch.Relation.SAME
     )
-    if viewer.sees_all_verdicts:
-        checked = same.filter(matched__verdict__isnull=False)
-    else:
-        rated = Review.objects.filter(sentence=OuterRef("matched_id"), reviewer=viewer.user.pk)
-        checked = same.filter(
-            Q(matched__verdict__published=True) | Q(Exists(rated), matched__verdict__isnull=False)
-        )
-    return Exists(same), Exists(checked)
+    return Exists(same), Exists(matches_checked(viewer).filter(sentence=OuterRef("pk")))
 
 
 def articles_to_match(*, everything: bool = False) -> list[int]:

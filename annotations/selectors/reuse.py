@@ -2,9 +2,9 @@
 per-article "checked before" counts and the dashboard's reuse figures. (The workspace's
 "Checked before" box shows the sentences' `matches` from selectors.matching.)
 
-The matches counted are those the viewer may see (selectors.matching.matches_visible), and a
-matched verdict counts only when its label shows to the viewer on its own sentence (blind
-review, Viewer.verdicts_q).
+The matches counted are selectors.matching.matches_checked: "same" matches the viewer may see
+to a verdict whose label shows to the viewer on its own sentence (blind review,
+Viewer.verdicts_q).
 """
 
 from __future__ import annotations
@@ -14,20 +14,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from annotations.models import ClaimMatch, Review, Sentence
 from annotations.permissions import Viewer
-from annotations.selectors.matching import matches_visible
+from annotations.selectors.matching import matches_checked
 from annotations.selectors.scope import StatsFilters, article_q, articles_in_scope, in_dates
-
-SAME = ClaimMatch.Relation.SAME
-
-
-def _verdict_shown(viewer: Viewer) -> Q:
-    """The matches whose matched verdict's label the viewer may see, on ClaimMatch (the rule
-    of Viewer.verdicts_q, from the match's side)."""
-    if viewer.sees_all_verdicts:
-        return Q()
-    rated = Review.objects.filter(sentence=OuterRef("matched_id"), reviewer=viewer.user.pk)
-    return Q(matched__verdict__published=True) | Q(Exists(rated))
-
 
 # --- The queue -----------------------------------------------------------------------------
 
@@ -38,14 +26,8 @@ def checked_before_counts(viewer: Viewer, article_ids: list[int]) -> dict[int, i
     if not article_ids:
         return {}
     rows = (
-        matches_visible(viewer)
-        .filter(
-            _verdict_shown(viewer),
-            article__in=article_ids,
-            relation=SAME,
-            sentence__kind=Sentence.Kind.CLAIM,
-            matched__verdict__isnull=False,
-        )
+        matches_checked(viewer)
+        .filter(article__in=article_ids, sentence__kind=Sentence.Kind.CLAIM)
         .order_by()
         .values_list("article_id")
         .annotate(n=Count("sentence_id", distinct=True))
@@ -67,12 +49,7 @@ def reviews_needed() -> int:
 
 def _matches_in_scope(viewer: Viewer, filters: StatsFilters) -> QuerySet[ClaimMatch]:
     """The "same" matches of the claims in scope to a matched verdict the viewer may see."""
-    matches = matches_visible(viewer).filter(
-        _verdict_shown(viewer),
-        relation=SAME,
-        sentence__kind=Sentence.Kind.CLAIM,
-        matched__verdict__isnull=False,
-    )
+    matches = matches_checked(viewer).filter(sentence__kind=Sentence.Kind.CLAIM)
     if filters.reviewer_id is None:
         matches = matches.filter(article_q(filters, "article__"))
     else:
