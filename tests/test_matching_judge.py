@@ -670,3 +670,122 @@ def test_a_month_with_this_last_or_next_resolves_from_the_day():
     assert period.lo == date(2027, 3, 1)
     a = "Pension payments rose by 4% in April 2026."
     assert relation(a, "Pension payments rose by 4% this April.", date(2026, 4, 8), day) is None
+
+
+# --- wider news vocabulary, second senses, names of institutions ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Sales of heat pumps rose 20% in Denmark.",
+            "Purchases of heat pumps rose 20% in Denmark.",
+        ),
+        (
+            "The insurer's takeover of its rival was approved.",
+            "The insurer's acquisition of its rival was approved.",
+        ),
+        (
+            "The firm will build electric buses in Leeds.",
+            "The firm will build battery-powered buses in Leeds.",
+        ),
+        (
+            "The mayor dropped plans for a new stadium.",
+            "The mayor dropped proposals for a new stadium.",
+        ),
+        ("The airline slashed fares to Malta by 30%.", "The airline cut fares to Malta by 30%."),
+        ("Parliament approved the fishing bill.", "Lawmakers approved the fishing bill."),
+        (
+            "The tribunal said the dismissal was unlawful.",
+            "The tribunal said the dismissal was illegal.",
+        ),
+        ("A tram came off the tracks in Sheffield.", "A tram derailed in Sheffield."),
+        ("The winger found the net twice against Hull.", "The winger scored twice against Hull."),
+        (
+            "The bakery firm's shares fell after its results.",
+            "The bakery group's shares fell after its results.",
+        ),
+        ("Rail tickets will be less expensive from May.", "Rail tickets will be cheaper from May."),
+    ],
+)
+def test_wider_news_synonyms_and_phrases(a, b):
+    assert relation(a, b) == SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the words are alike, the claims are not
+        ("Sales of heat pumps rose 20% in Denmark.", "Prices of heat pumps rose 20% in Denmark."),
+        (
+            "The tribunal said the dismissal was unlawful.",
+            "The tribunal said the dismissal was lawful.",
+        ),
+        ("The airline slashed fares to Malta by 30%.", "The airline raised fares to Malta by 30%."),
+        (
+            "Rail tickets will be less expensive from May.",
+            "Rail tickets will be more expensive from May.",
+        ),
+    ],
+)
+def test_wider_synonyms_keep_what_differs(a, b):
+    assert relation(a, b) != SAME
+
+
+def test_a_direction_word_in_its_other_sense():
+    # "axed" is "cut" (a direction) and, of a plan, "scrapped"; "won" and "raised" are "secured"
+    assert (
+        relation("The council axed plans for a bypass.", "The council scrapped plans for a bypass.")
+        == SAME
+    )
+    assert relation("The council axed 40 jobs.", "The council cut 40 jobs.") == SAME
+    assert (
+        relation(
+            "The start-up raised $5m from investors.", "The start-up secured $5m from investors."
+        )
+        == SAME
+    )
+    assert (
+        relation("The builder won a £40m contract.", "The builder secured a £40m contract.") == SAME
+    )
+    # and still not what the other sense is not
+    assert (
+        relation("The council axed plans for a bypass.", "The council approved plans for a bypass.")
+        != SAME
+    )
+    assert relation("The council axed 40 jobs.", "The council added 40 jobs.") == OPPOSITE
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Ofwat fined the utility £3m.",
+            "The Water Services Regulation Authority fined the utility £3m.",
+        ),
+        (
+            "The People's Bank of China held its key rate.",
+            "China's central bank held its key rate.",
+        ),
+        ("The Bank of Japan raised rates to 1%.", "The Japanese central bank raised rates to 1%."),
+        (
+            "The FDA approved the drug on Friday.",
+            "The Food and Drug Administration approved the drug on Friday.",
+        ),
+        ("Peruvian exports of copper fell 4%.", "Exports of copper from Peru fell 4%."),
+    ],
+)
+def test_institution_aliases_and_more_country_adjectives(a, b):
+    assert relation(a, b) == SAME
+
+
+def test_another_country_central_bank_or_regulator_is_another_name():
+    held = "China's central bank held its key rate."
+    assert relation("The Bank of Japan held its key rate.", held) is None
+    assert relation("Ofwat fined the utility £3m.", "Ofgem fined the utility £3m.") is None
+
+
+def test_a_swap_of_countries_written_as_adjectives_is_swapped_actors():
+    a = "Chile sold Peruvian firms its copper."
+    assert "actor" in reasons(a, "Peru sold Chilean firms its copper.")

@@ -23,6 +23,14 @@ international monetary fund|imf
 federal reserve|fed|us federal reserve|u.s. federal reserve
 european central bank|ecb
 bank of england|boe
+bank of japan|boj
+people's bank of china|pboc
+ofwat|water services regulation authority
+ofgem|office of gas and electricity markets|gas and electricity markets authority
+ofcom|office of communications
+ofsted|office for standards in education
+centers for disease control and prevention|cdc|centers for disease control
+food and drug administration|fda
 north atlantic treaty organization|nato|north atlantic treaty organisation
 national health service|nhs
 kyiv|kiev
@@ -78,16 +86,105 @@ saudi arabia|saudi
 south korea|republic of korea|south korean|korea
 north korea|dprk|north korean
 new zealand|nz
+england|english
+northern ireland|northern irish
+vietnam|vietnamese
+thailand|thai
+indonesia|indonesian|indonesians
+philippines|philippine|filipino|filipinos
+malaysia|malaysian|malaysians
+bangladesh|bangladeshi|bangladeshis
+afghanistan|afghan|afghans
+syria|syrian|syrians
+lebanon|lebanese
+hungary|hungarian|hungarians
+romania|romanian|romanians
+bulgaria|bulgarian|bulgarians
+serbia|serbian|serbians|serbs
+croatia|croatian|croatians|croats
+slovakia|slovak|slovakian
+estonia|estonian|estonians
+latvia|latvian|latvians
+lithuania|lithuanian|lithuanians
+belarus|belarusian|belarusians
+iceland|icelandic
+morocco|moroccan|moroccans
+algeria|algerian|algerians
+tunisia|tunisian|tunisians
+libya|libyan|libyans
+ethiopia|ethiopian|ethiopians
+ghana|ghanaian|ghanaians
+uganda|ugandan|ugandans
+zimbabwe|zimbabwean|zimbabweans
+sudan|sudanese
+somalia|somali|somalis
+colombia|colombian|colombians
+chile|chilean|chileans
+peru|peruvian|peruvians
+venezuela|venezuelan|venezuelans
+cuba|cuban|cubans
+ecuador|ecuadorian|ecuadorians
+qatar|qatari|qataris
+kuwait|kuwaiti|kuwaitis
+yemen|yemeni|yemenis
+united arab emirates|uae|u.a.e.|emirati|emiratis
+taiwan|taiwanese
+singapore|singaporean|singaporeans
+sri lanka|sri lankan|sri lankans
+cyprus|cypriot|cypriots
+palestine|palestinian|palestinians
 republican party|republicans|republican|gop
 democratic party|democrats|democratic|democrat
 labour party|labour
 conservative party|conservatives|conservative|tories|tory
 """
+# A country's central bank (general knowledge): "China's central bank", "the Chinese central
+# bank" and "the central bank of China" are "the People's Bank of China".
+_CENTRAL_BANKS = {
+    "united states": "federal reserve",
+    "united kingdom": "bank of england",
+    "japan": "bank of japan",
+    "china": "people's bank of china",
+    "canada": "bank of canada",
+    "australia": "reserve bank of australia",
+    "india": "reserve bank of india",
+    "new zealand": "reserve bank of new zealand",
+    "south africa": "south african reserve bank",
+    "switzerland": "swiss national bank",
+    "sweden": "riksbank",
+    "norway": "norges bank",
+    "russia": "bank of russia",
+    "south korea": "bank of korea",
+    "mexico": "bank of mexico",
+    "brazil": "central bank of brazil",
+    "turkey": "central bank of the republic of turkey",
+}
+
+
+def _low(name: str) -> str:
+    """A table's name as key() sees it: "People's Bank" is "people bank" (tokens' lows)."""
+    return " ".join(word[:-2] if word.endswith("'s") else word.rstrip("'") for word in name.split())
+
+
 VARIANTS: dict[str, str] = {}
 for _line in _VARIANTS.strip().splitlines():
-    _names = _line.split("|")
+    _names = [_low(_name) for _name in _line.split("|")]
     for _name in _names:
         VARIANTS.setdefault(_name, _names[0])
+for _country, _bank in _CENTRAL_BANKS.items():
+    _bank = VARIANTS.setdefault(_low(_bank), _low(_bank))
+    for _form in (f"{_country} central bank", f"central bank of {_country}"):
+        VARIANTS.setdefault(_form, _bank)
+# Where "central bank" after a name ("China's central bank") makes the name the bank's.
+CENTRAL_BANK = frozenset(_CENTRAL_BANKS)
+# The starts of the table's names that have "and" in them ("food and drug"): such a span goes on
+# past its "and" ("Food and Drug Administration").
+_AND_PREFIXES = frozenset(
+    " ".join(words[:k])
+    for words in (name.split() for name in VARIANTS if " and " in name)
+    for k in range(1, len(words))
+    if words[k] == "and"
+)
 
 # Titles and roles before a name: "President Joe Biden", "Health Secretary Jane Doe", "Dr".
 TITLES = frozenset(
@@ -103,6 +200,15 @@ TITLES = frozenset(
 CONNECTORS = frozenset({"of", "de", "del", "da", "van", "von", "for", "the", "and"})
 # Words that are capitalised at the start of a sentence and are not names.
 _ALWAYS = frozenset(VARIANTS)
+
+
+def _and_prefix(tokens: list[Token]) -> bool:
+    """Whether a span so far ("The Food") starts a known name with "and" ("Food and Drug
+    Administration")."""
+    words = [token.low for token in tokens]
+    while words and words[0] in STOP:
+        words.pop(0)
+    return " ".join(words) in _AND_PREFIXES
 
 
 def _capitalised(token: Token) -> bool:
@@ -129,6 +235,7 @@ def spans(tokens: list[Token], used: set[int]) -> list[tuple[int, int]]:
                 and (
                     tokens[j].low != "and"
                     or any(tokens[k].low in ("of", "for") for k in range(i + 1, j))
+                    or _and_prefix(tokens[i:j])
                 )
                 and j + 1 < n
                 and j + 1 not in used
@@ -158,6 +265,8 @@ def key(tokens: list[Token]) -> str | None:
     """The entity key of a span: titles and "the" off, variants to one name."""
     words = [token.low for token in tokens]
     while len(words) > 1 and (words[0] in TITLES or words[0] in STOP):
+        if " ".join(words) in VARIANTS:  # "People's Bank of China" before "people" goes
+            break
         words.pop(0)
     if len(words) == 1 and (words[0] in TITLES or words[0] in STOP) and words[0] not in VARIANTS:
         return None

@@ -42,6 +42,7 @@ from .lexicon import (
     PHRASE_LENGTHS,
     PHRASE_STARTS,
     PHRASES,
+    SENSES,
     SPEECH,
     SPEECH_WITH_THAT,
     STOP,
@@ -188,6 +189,8 @@ class Reading:
     subject: tuple[str, ...]
     # "from Glasgow to Dublin": the two names, or None
     route: tuple[str, str] | None
+    # (a direction word as read, its other sense's word): ("~change", "abolish") for "axed"
+    senses: frozenset[tuple[str, str]] = frozenset()
 
 
 def _participle(word: str) -> bool:
@@ -293,6 +296,13 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     for start, end in entities.spans(tokens, used):
         name = entities.key(tokens[start:end])
         if name is not None:
+            if (
+                name in entities.CENTRAL_BANK
+                and lows[end : end + 2] == ["central", "bank"]
+                and not any(k in used for k in (end, end + 1))
+            ):
+                # "China's central bank", "the Japanese central bank": the bank's name
+                end, name = end + 2, entities.VARIANTS[name + " central bank"]
             name_at[start] = (end, name)
     weak = None
     first = tokens[0] if tokens else None
@@ -314,6 +324,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     surface: dict[str, str] = {}  # a canonical word -> a word as written, for its weight
     negations = 0
     directions: dict[str, list[int]] = {}
+    senses: set[tuple[str, str]] = set()
     i = 0
     while i < n:
         if i in name_at:
@@ -357,6 +368,8 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             axis, sign = DIRECTIONS.get(word) or DIRECTIONS.get(stemmed) or DIRECTIONS[canon(word)]
             directions.setdefault(axis, []).append(sign)
             kinds[i] = ("word", "~" + axis, length)
+            if stemmed in SENSES:
+                senses.add(("~" + axis, canon(SENSES[stemmed])))
         elif word in STANDS_FOR_NAME and (
             i + 1 in name_at or any(name_at.get(k, (0,))[0] == i for k in range(max(0, i - 4), i))
         ):
@@ -417,7 +430,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         words=words,
         speakers=speakers,
         sources=sources,
-        bag=tuple(lows[k] for k in range(n) if k not in attribution),
+        bag=tuple(_bag(lows, name_at, attribution)),
         quantifiers=frozenset(
             QUANTIFIERS[lows[k]]
             for k in range(n)
@@ -426,7 +439,23 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         weights=word_weights,
         subject=subject or (),
         route=_route(lows, name_at),
+        senses=frozenset(senses),
     )
+
+
+def _bag(lows: list[str], name_at: dict[int, tuple[int, str]], attribution: set[int]):
+    """The claim's words, lower case, a name as its key ("Serbian" as "serbia")."""
+    k = 0
+    while k < len(lows):
+        if k in name_at:
+            end, name = name_at[k]
+            if k not in attribution:
+                yield name
+            k = end
+            continue
+        if k not in attribution:
+            yield lows[k]
+        k += 1
 
 
 def _route(lows: list[str], name_at: dict[int, tuple[int, str]]) -> tuple[str, str] | None:
@@ -655,6 +684,18 @@ def examine(a: Claim, b: Claim) -> Examination:
             ):
                 unmatched.remove(word)
                 matched += 1
+    if ra.senses or rb.senses:
+        # a direction word in its other sense: "axed the plan" / "scrapped the plan"; also
+        # when the direction word was matched already ("won a contract that shrank")
+        left, right, other_sense = _pair_off(
+            left, right, lambda x, y: (x, y) in ra.senses or (y, x) in rb.senses
+        )
+        matched += other_sense
+        for unmatched, reading, own in ((right, ra, left), (left, rb, right)):
+            for word in list(unmatched):
+                if any(y == word and x not in own for x, y in reading.senses):
+                    unmatched.remove(word)
+                    matched += 1
     prefixed = _prefix_negations(left, right)
     # then spelling variants and inflections the stemmer missed (after the prefixes, so that
     # "ineffective" does not pass for "effective")

@@ -300,8 +300,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("walked", "out"): "strike",
     ("walk", "outs"): "strike",
     ("all", "time"): "record",
-    ("less", "expensive"): "cheap",
-    ("more", "expensive"): "expensive",
+    # a comparison, as its comparative: "less expensive" says "cheaper"
+    ("less", "expensive"): "cheaper",
+    ("more", "expensive"): "dearer",
     ("car", "park"): "carpark",
     ("car", "parks"): "carpark",
     ("parking", "lot"): "carpark",
@@ -377,6 +378,19 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("birth", "rate"): "birth_rate",
     ("death", "toll"): "death_toll",
     ("no", "one"): "nobody",
+    ("battery", "powered"): "electric",
+    ("found", "the", "net"): "score",
+    ("find", "the", "net"): "score",
+    ("finds", "the", "net"): "score",
+    ("came", "off", "the", "tracks"): "derail",
+    ("come", "off", "the", "tracks"): "derail",
+    ("comes", "off", "the", "tracks"): "derail",
+    ("came", "off", "the", "rails"): "derail",
+    ("come", "off", "the", "rails"): "derail",
+    ("comes", "off", "the", "rails"): "derail",
+    ("first", "place"): "gold",
+    ("gold", "medal"): "gold",
+    ("top", "spot"): "gold",
 }
 PHRASE_LENGTHS = sorted({len(key) for key in PHRASES}, reverse=True)
 PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -386,9 +400,9 @@ _SYNONYMS = """
 unemployment joblessness
 job employment post position role vacancy
 rise increase climb grow jump soar surge gain rebound boost raise hike expand swell spike
-  mount advance escalate
+  mount advance escalate skyrocket
 fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract sink
-  sag slip plummet dwindle diminish
+  sag slip plummet dwindle diminish slash reduction
 win beat defeat triumph
 lose
 approve pass adopt endorse back ratify accept authorize sanction
@@ -405,9 +419,9 @@ begin start launch commence initiate open
 end finish conclude close stop halt cease terminate
 say state announce declare claim assert
 show reveal indicate suggest find
-buy purchase acquire
+buy purchase acquire acquisition takeover sale
 sell
-company firm business corporation enterprise
+company firm business corporation enterprise group
 car vehicle automobile
 train rail railway
 big large huge major massive vast
@@ -497,7 +511,7 @@ soldier troop
 army military
 war conflict
 missile rocket
-lawmaker legislator parliamentarian mp
+lawmaker legislator parliamentarian mp parliament
 court tribunal
 ruling judgment judgement
 lawsuit suit
@@ -507,17 +521,20 @@ share stock
 lender bank
 goods freight cargo
 target objective
-receive obtain
+receive obtain secure clinch
 patient
 nurse
 hospital
 school
 airport
 warn caution
-plan intend aim
+plan intend aim proposal scheme
 cancel call_off
 postpone delay defer
 election vote poll ballot
+match game fixture
+illegal unlawful illicit
+legal lawful
 try attempt
 enough sufficient
 tax levy
@@ -565,12 +582,14 @@ NOT_NEGATING_AFTER = {
 _DIRECTIONS = {
     "change": (
         "rise increase climb grow jump soar surge gain rebound boost raise hike expand widen add "
+        "skyrocket "
         "accelerate swell spike mount advance escalate strengthen improve win beat defeat "
         "overtake outperform outpace more greater larger bigger higher above exceed surpass "
         "outnumber ahead better stronger dearer costlier",
         "fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract "
         "sink sag slip plummet dwindle diminish narrow slow weaken worsen lose cut trail "
-        "underperform fewer less lesser smaller below behind worse weaker axe cheaper",
+        "underperform fewer less lesser smaller below behind worse weaker axe cheaper slash "
+        "reduction",
     ),
     "extreme": (
         "highest largest biggest most best strongest peak",
@@ -600,6 +619,13 @@ for _axis, (_up, _down) in _DIRECTIONS.items():
                 # a comparative's or superlative's lemma is the plain adjective: "higher" and
                 # "highest" say more than "high", "costlier" than "cost"
                 DIRECTIONS.setdefault(stem(_word), (_axis, _sign))
+# Direction words with a second, plain sense that a rewording may use instead: "axed the plan"
+# is "scrapped the plan" (but "axed 300 jobs" is "cut" them), "won a contract" and "raised $5m"
+# are "secured" them. The direction word matches the other sense's word too.
+_SENSES = {"axe": "abolish", "win": "receive", "raise": "receive"}
+SENSES: dict[str, str] = {}
+for _word, _other in _SENSES.items():
+    SENSES[stem(_word)] = _other
 # Reversals that are one fact seen from the other side when the actors swap too:
 # "Germany beat France" / "France lost to Germany", "A has more than B" / "B has less than A".
 CONVERSE_AXES = frozenset({"change"})
