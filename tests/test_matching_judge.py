@@ -789,3 +789,58 @@ def test_another_country_central_bank_or_regulator_is_another_name():
 def test_a_swap_of_countries_written_as_adjectives_is_swapped_actors():
     a = "Chile sold Peruvian firms its copper."
     assert "actor" in reasons(a, "Peru sold Chilean firms its copper.")
+
+
+# --- what narrows a claim and what does not ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a light verb: the noun after it says what happened
+        (
+            "Shares in the airline fell after it issued a profit warning.",
+            "Shares in the airline fell after it warned on profits.",
+        ),
+        # a unit of time as a noun, which a headline drops
+        (
+            "Exports rose 4% in May compared with the same month a year earlier.",
+            "Exports rose 4% in May compared with a year earlier.",
+        ),
+        # a quoted "we" and its referent in the reported version
+        (
+            '"We will close the depot in March," the bus company said.',
+            "The bus company said the operator would close the depot in March.",
+        ),
+    ],
+)
+def test_words_that_narrow_nothing_are_not_a_qualifier(a, b):
+    assert relation(a, b) == SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Shares in the airline fell after it issued a profit warning.",
+            "Shares in the budget airline fell after it issued a profit warning.",
+        ),
+        (
+            "The council's budget for road repairs is £2m.",
+            "The council's monthly budget for road repairs is £2m.",
+        ),
+        # without a quoted "we", the word more narrows the claim
+        (
+            "The bus company said it would close the depot in March.",
+            "The bus company said its rural depot would close in March.",
+        ),
+        # and a quoted "we" excuses one word, not two
+        (
+            '"We will close the depot in March," the bus company said.',
+            "The bus company said its rural operator would close the depot in March.",
+        ),
+    ],
+)
+def test_a_qualifier_next_to_words_that_narrow_nothing_still_narrows(a, b):
+    assert relation(a, b) is None
+    assert "scope" in reasons(a, b)

@@ -34,7 +34,9 @@ from .lexicon import (
     CONVERSE_AXES,
     DIRECTION_NEAR_NUMBER,
     DIRECTIONS,
+    FIRST_PERSON,
     IRREGULAR,
+    LIGHT_VERBS,
     NEGATING_PREFIXES,
     NEGATING_VERBS,
     NEGATIONS,
@@ -46,6 +48,7 @@ from .lexicon import (
     SPEECH,
     SPEECH_WITH_THAT,
     STOP,
+    TIME_NOUNS,
     Token,
     canon,
     split_words,
@@ -191,6 +194,10 @@ class Reading:
     route: tuple[str, str] | None
     # (a direction word as read, its other sense's word): ("~change", "abolish") for "axed"
     senses: frozenset[tuple[str, str]] = frozenset()
+    # its words that narrow nothing (lexicon.LIGHT_VERBS, TIME_NOUNS): not a qualifier
+    light: frozenset[str] = frozenset()
+    # whether the claim speaks in the first person ("we will freeze ...")
+    first_person: bool = False
 
 
 def _participle(word: str) -> bool:
@@ -325,6 +332,7 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
     negations = 0
     directions: dict[str, list[int]] = {}
     senses: set[tuple[str, str]] = set()
+    light: set[str] = set()
     i = 0
     while i < n:
         if i in name_at:
@@ -384,6 +392,8 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         elif word not in STOP and len(word) > 1:
             kinds[i] = ("word", canon(word), length)
             surface[canon(word)] = word
+            if stemmed in LIGHT_VERBS or word in TIME_NOUNS:
+                light.add(canon(word))
         i += length
 
     clauses: list[list[str]] = [[]]
@@ -440,6 +450,8 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         subject=subject or (),
         route=_route(lows, name_at),
         senses=frozenset(senses),
+        light=frozenset(light),
+        first_person=any(lows[k] in FIRST_PERSON and k not in attribution for k in range(n)),
     )
 
 
@@ -602,6 +614,17 @@ def _prefix_negations(left: list[str], right: list[str]) -> int:
     return count
 
 
+def _qualifies(a: Reading, b: Reading, left: list[str], right: list[str]) -> bool:
+    """Whether the words that only one side has (`left` or `right`) narrow its claim: not when
+    they are light (a light verb, a unit of time as a noun), nor when the one word more is the
+    referent of a quoted "we" on the other side."""
+    reading, other, unmatched = (a, b, left) if left else (b, a, right)
+    words = [w for w in unmatched if w not in reading.light]
+    if other.first_person and not reading.first_person:
+        words = [w for w in words if w[0] != "@"][1:] + [w for w in words if w[0] == "@"]
+    return bool(words)
+
+
 def _names_contradict(
     a: Reading, b: Reading, left: list[str], right: list[str], similarity: float
 ) -> bool:
@@ -716,7 +739,7 @@ def examine(a: Claim, b: Claim) -> Examination:
         reasons.append("date")
     if _names_contradict(ra, rb, left, right, content):
         reasons.append("entity")
-    elif (bool(left) != bool(right) and content >= SCOPE) or (
+    elif (bool(left) != bool(right) and content >= SCOPE and _qualifies(ra, rb, left, right)) or (
         ra.quantifiers and rb.quantifiers and ra.quantifiers != rb.quantifiers
     ):
         # a qualifier on one side only: "junior doctors" / "doctors", "most" / "all"

@@ -562,6 +562,20 @@ def canon(word: str) -> str:
     return SYNONYMS.get(stemmed, stemmed)
 
 
+# Words that narrow no claim, whatever one side adds of them: light verbs, whose noun says what
+# happened ("issued a warning" is "warned", "causing no injuries" is "no one was hurt"), and a
+# unit of time written as a noun ("than in the same month a year earlier" / "than a year
+# earlier"; a changed period is a date's or a figure's business, and "monthly" is not one of
+# them). They count for the similarity like any word; only the scope rule passes over them.
+LIGHT_VERBS = frozenset(
+    stem(word) for word in split_words("issue make give take get hold bring cause conduct")
+)
+TIME_NOUNS = frozenset(split_words("day days week weeks month months year years"))
+# A claim quoted in the first person ("'We will freeze council tax,' the leader said") names
+# as "we" what the reported version names ("the authority would freeze ..."): the reported
+# side may have one word more, its referent.
+FIRST_PERSON = frozenset(split_words("i we me us my our ours"))
+
 # --- negation ---------------------------------------------------------------------------------
 
 NEGATIONS = frozenset(split_words("not no never nobody none nothing neither nor cannot without"))
