@@ -81,7 +81,7 @@ def main() -> None:
     django_setup(args.database_url)
     from django.db import connection
 
-    from annotations import segmentation, services
+    from annotations import readers, segmentation, services
     from annotations.models import Article, Sentence
 
     rng = random.Random(42)
@@ -91,31 +91,50 @@ def main() -> None:
     segmented = sum(len(segmentation.segment(a["body"])) for a in articles)
     segment_seconds = time.perf_counter() - started
 
-    with connection.cursor() as cursor:  # start empty: no duplicates, comparable runs
-        cursor.execute(
-            "TRUNCATE annotations_article, annotations_sentence, annotations_article_tags "
-            "RESTART IDENTITY CASCADE"
-            if connection.vendor == "postgresql"
-            else "SELECT 1"
-        )
-    if connection.vendor != "postgresql":
-        Sentence.objects.all().delete()
-        Article.objects.all().delete()
+    def empty() -> None:  # start empty: no duplicates, comparable runs
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "TRUNCATE annotations_article, annotations_sentence, "
+                    "annotations_article_tags RESTART IDENTITY CASCADE"
+                )
+        else:
+            Sentence.objects.all().delete()
+            Article.objects.all().delete()
 
+    # One by one: services.article_import, the path of POST /api/articles/.
+    empty()
     started = time.perf_counter()
     imported = 0
     for data in articles:
         imported += services.article_import(data=data).sentence_count
-    import_seconds = time.perf_counter() - started
-
+    single_seconds = time.perf_counter() - started
     assert imported == segmented == Sentence.objects.count()
+
+    # From files: services.records_import, the path of manage.py import_articles (validated
+    # one by one, stored services.BATCH articles at a time).
+    empty()
+    records = [readers.Record(origin=f"bench:{n}", data=data) for n, data in enumerate(articles)]
+    started = time.perf_counter()
+    summary = services.records_import(records=records)
+    import_seconds = time.perf_counter() - started
+    assert len(summary.created) == len(articles) and not summary.failed
+    assert Sentence.objects.count() == segmented
+
     seg_rate = segmented / segment_seconds
     imp_rate = imported / import_seconds
     print(f"database:            {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"articles:            {len(articles):,}")
     print(f"sentences:           {imported:,}")
     print(f"segmentation alone:  {segment_seconds:8.2f} s  {seg_rate:10,.0f} sentences/s")
-    print(f"import end to end:   {import_seconds:8.2f} s  {imp_rate:10,.0f} sentences/s")
+    print(
+        f"import one by one:   {single_seconds:8.2f} s  {imported / single_seconds:10,.0f} "
+        "sentences/s  (article_import, the API's path)"
+    )
+    print(
+        f"import end to end:   {import_seconds:8.2f} s  {imp_rate:10,.0f} sentences/s  "
+        f"(records_import, files and import_articles: {services.BATCH} articles a transaction)"
+    )
     print(f"ratio import/segmentation: {imp_rate / seg_rate:.2f}")
     print(
         f"articles/s:          {len(articles) / import_seconds:,.0f} "

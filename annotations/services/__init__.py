@@ -11,10 +11,11 @@ from annotations.services.articles import (
     article_import,
     article_input_clean,
     article_update,
+    articles_import,
     body_checksum,
 )
 from annotations.services.assignments import assignment_create, assignment_delete
-from annotations.services.batch import ImportSummary, records_import
+from annotations.services.batch import BATCH, ImportSummary, records_import
 from annotations.services.history import history_add, review_snapshot, verdict_snapshot
 from annotations.services.history_restore import history_restore
 from annotations.services.import_jobs import (
@@ -41,6 +42,7 @@ __all__ = [
     "articles_match",
     "sentences_match",
     "records_import",
+    "BATCH",
     "sentence_kind_set",
     "sentence_merge",
     "sentence_split",
@@ -49,6 +51,7 @@ __all__ = [
     "ArticleInput",
     "ImportResult",
     "article_import",
+    "articles_import",
     "article_input_clean",
     "article_restore",
     "article_update",

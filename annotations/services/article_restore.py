@@ -355,7 +355,7 @@ def _write(
 ) -> Article:
     article = article_new(fields, imported_by)
     article.save(force_insert=True)
-    tags_attach(article, fields.tags)
+    tags_attach([(article.pk, fields.tags)])
 
     for sentence in sentences:
         sentence.article = article

@@ -4,22 +4,32 @@ their metadata (never their body: sentence offsets point into it)."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations import permissions, segmentation
-from annotations.errors import Duplicate, Forbidden, InvalidInput, NotFound, is_id
+from annotations.errors import (
+    DomainError,
+    Duplicate,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    is_id,
+)
 from annotations.inputs import ArticleInput, article_input, body_checksum
 from annotations.models import Article, History, Sentence, Tag
 from annotations.prepared import PreparedQuery
 from annotations.services import summaries
+
+logger = logging.getLogger(__name__)
 
 # Validation lives in annotations/inputs.py; these names are kept for the callers of services.
 article_input_clean = article_input
@@ -28,6 +38,7 @@ __all__ = [
     "ArticleInput",
     "ImportResult",
     "article_import",
+    "articles_import",
     "article_input_clean",
     "article_snapshot",
     "article_update",
@@ -109,59 +120,158 @@ def article_import(
     article_duplicate_check(fields.checksum)
 
     # Segment outside the transaction: it is the slow part and needs no lock.
-    segments = segmentation.segment(fields.body, fields.language)
-    if not segments:
-        # Only invisible characters (zero-width spaces, joiners): nothing anyone could rate.
-        raise InvalidInput({"body": ["The body holds no visible text to split into sentences."]})
+    segments = _segments(fields)
     article = article_new(fields, imported_by)
     if dry_run:
         return ImportResult(article=article, created=False, sentence_count=len(segments))
 
     with duplicate_on_conflict(fields.checksum), transaction.atomic():
-        _article_insert(article)
-        _sentences_insert(article, segments)
-        tags_attach(article, fields.tags)
-        summaries.article_summary_create(article.pk, (segment.kind for segment in segments))
+        _store([_New(article, segments, fields.tags)])
     return ImportResult(article=article, created=True, sentence_count=len(segments))
 
 
-def _article_insert(article: Article) -> None:
-    """Insert a new article and give it its id.
+def articles_import(
+    *, inputs: Sequence[ArticleInput], imported_by: AbstractBaseUser | None = None
+) -> list[ImportResult | DomainError]:
+    """Store many validated articles at once; each input's outcome, in order.
 
-    On PostgreSQL one plain statement: Django's save() compiled the same INSERT again for every
-    article, a tenth of an import's time (docs/performance.md, "Import"). Other databases
-    take save(). The columns are the model's (tests/test_import_articles_command.py reads an
+    An outcome is the ImportResult, or the Duplicate or InvalidInput that article_import would
+    have raised for it. The articles are written together in one transaction, a few statements
+    for all of them rather than five for each plus a commit (the import speed target,
+    docs/performance.md); every article is still stored whole or not at all. When the database
+    refuses the batch (another import stored one of the bodies meanwhile, or a value it
+    rejects) each article is tried again on its own, so one bad article fails alone.
+    """
+    outcomes: list[ImportResult | DomainError | None] = [None] * len(inputs)
+    stored = _stored_checksums([fields.checksum for fields in inputs])
+    first: dict[str, int] = {}  # checksum -> position of the batch's first article with it
+    new: list[tuple[int, _New]] = []
+    for position, fields in enumerate(inputs):
+        if fields.checksum in stored:
+            outcomes[position] = _duplicate_error(stored[fields.checksum])
+            continue
+        if fields.checksum in first:
+            continue  # a duplicate of an article of this batch: known once that one is stored
+        try:
+            segments = _segments(fields)
+        except InvalidInput as exc:
+            outcomes[position] = exc
+            continue
+        first[fields.checksum] = position
+        new.append((position, _New(article_new(fields, imported_by), segments, fields.tags)))
+    try:
+        with transaction.atomic():
+            _store([item for _, item in new])
+    except DatabaseError:
+        return [_import_alone(fields, imported_by) for fields in inputs]
+    for position, item in new:
+        outcomes[position] = ImportResult(item.article, True, len(item.segments))
+    for position, fields in enumerate(inputs):
+        if outcomes[position] is None:  # the same body as an earlier article of the batch
+            outcomes[position] = _duplicate_error(outcomes[first[fields.checksum]].article)
+    return outcomes
+
+
+def _import_alone(
+    fields: ArticleInput, imported_by: AbstractBaseUser | None
+) -> ImportResult | DomainError:
+    try:
+        return article_import(data=fields, imported_by=imported_by)
+    except (Duplicate, InvalidInput) as exc:
+        return exc
+    except DatabaseError as exc:
+        # A value the validation let through and the database refused: logged, as it is a
+        # bug to fix; the article's transaction is rolled back, so it fails alone.
+        logger.exception("import of %r refused by the database", fields.title)
+        return DomainError(
+            f"the database refused it ({type(exc).__name__}); nothing of it was stored."
+        )
+
+
+def _stored_checksums(checksums: list[str]) -> dict[str, Article]:
+    """The stored articles (id and title) with these body checksums, by checksum."""
+    rows = Article.objects.filter(checksum__in=set(checksums)).values_list(
+        "checksum", "id", "title"
+    )
+    return {checksum: Article(pk=pk, title=title) for checksum, pk, title in rows}
+
+
+def _segments(fields: ArticleInput) -> list[segmentation.Segment]:
+    segments = segmentation.segment(fields.body, fields.language)
+    if not segments:
+        # Only invisible characters (zero-width spaces, joiners): nothing anyone could rate.
+        raise InvalidInput({"body": ["The body holds no visible text to split into sentences."]})
+    return segments
+
+
+@dataclass(frozen=True)
+class _New:
+    """An article to store: unsaved, with its sentences and tag names."""
+
+    article: Article
+    segments: list[segmentation.Segment]
+    tags: tuple[str, ...]
+
+
+def _store(new: list[_New]) -> None:
+    """Insert new articles with their sentences, tags and summaries (inside a transaction)."""
+    if not new:
+        return
+    _articles_insert([item.article for item in new])
+    _sentences_insert([(item.article.pk, item.segments) for item in new])
+    tags_attach([(item.article.pk, item.tags) for item in new])
+    summaries.article_summaries_create(
+        [(item.article.pk, [segment.kind for segment in item.segments]) for item in new]
+    )
+
+
+def _articles_insert(articles: list[Article]) -> None:
+    """Insert new articles and give each its id.
+
+    On PostgreSQL one plain statement for all of them: Django's save() compiled the same INSERT
+    again for every article, a tenth of an import's time (docs/performance.md, "Import"); the
+    ids come back in the order of the rows, as bulk_create relies on too. Other databases take
+    save(). The columns are the model's (tests/test_import_articles_command.py reads an
     imported article back field by field on both databases).
     """
     if connection.vendor != "postgresql":
-        article.save(force_insert=True)
+        for article in articles:
+            article.save(force_insert=True)
         return
-    article.created_at = article.updated_at = timezone.now()
-    values = {
-        "title": article.title,
-        "body": article.body,
-        "source": article.source,
-        "url": article.url,
-        "published_at": article.published_at,
-        "language": article.language,
-        "checksum": article.checksum,
-        "imported_by_id": article.imported_by_id,
-        "created_at": article.created_at,
-        "updated_at": article.updated_at,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Article._meta.db_table} ({', '.join(values)}) "
-            f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING id",
-            list(values.values()),
+    now = timezone.now()
+    columns = (
+        "title",
+        "body",
+        "source",
+        "url",
+        "published_at",
+        "language",
+        "checksum",
+        "imported_by_id",
+        "created_at",
+        "updated_at",
+    )
+    for article in articles:
+        article.created_at = article.updated_at = now
+    from psycopg2.extras import execute_values
+
+    # Django's error wrapper too: a unique violation is an IntegrityError (duplicate_on_conflict)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        ids = execute_values(
+            cursor.cursor,  # the psycopg2 cursor under Django's wrapper
+            f"INSERT INTO {Article._meta.db_table} ({', '.join(columns)}) VALUES %s RETURNING id",
+            [tuple(getattr(article, column) for column in columns) for article in articles],
+            page_size=len(articles),
+            fetch=True,
         )
-        article.pk = cursor.fetchone()[0]
-    article._state.adding = False
-    article._state.db = connection.alias
+    for article, (pk,) in zip(articles, ids, strict=True):
+        article.pk = pk
+        article._state.adding = False
+        article._state.db = connection.alias
 
 
-def _sentences_insert(article: Article, segments: list[segmentation.Segment]) -> None:
-    """Insert an article's sentences in one statement.
+def _sentences_insert(articles: list[tuple[int, list[segmentation.Segment]]]) -> None:
+    """Insert the sentences of new articles (id, segments) in one statement.
 
     On PostgreSQL the rows go through psycopg2's execute_values: bulk_create's per-field
     preparation costs as much as the insert itself, and import speed is a target (see
@@ -171,7 +281,7 @@ def _sentences_insert(article: Article, segments: list[segmentation.Segment]) ->
         Sentence.objects.bulk_create(
             [
                 Sentence(
-                    article=article,
+                    article_id=article_id,
                     index=s.index,
                     paragraph=s.paragraph,
                     start=s.start,
@@ -179,6 +289,7 @@ def _sentences_insert(article: Article, segments: list[segmentation.Segment]) ->
                     text=s.text,
                     kind=s.kind,
                 )
+                for article_id, segments in articles
                 for s in segments
             ],
             batch_size=1000,
@@ -189,57 +300,64 @@ def _sentences_insert(article: Article, segments: list[segmentation.Segment]) ->
     now = timezone.now()
     pending = Sentence.Status.PENDING
     rows = [
-        (article.pk, s.index, s.paragraph, s.start, s.end, s.text, s.kind, pending, now)
+        (article_id, s.index, s.paragraph, s.start, s.end, s.text, s.kind, pending, now)
+        for article_id, segments in articles
         for s in segments
     ]
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         execute_values(
             cursor.cursor,  # the psycopg2 cursor under Django's wrapper
             f"INSERT INTO {Sentence._meta.db_table} "
             '(article_id, "index", paragraph, start, "end", text, kind, status, updated_at) '
             "VALUES %s",
             rows,
-            page_size=1000,
+            page_size=2000,
         )
 
 
-def _tag_ids(names: tuple[str, ...]) -> list[int]:
-    """The ids of the tags with these names (on PostgreSQL one statement, not compiled by the
-    ORM on every import)."""
+def _tag_ids(names: Iterable[str]) -> dict[str, int]:
+    """The ids of the tags with these names, by name (on PostgreSQL one statement, not
+    compiled by the ORM on every import)."""
+    names = list(names)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {Tag._meta.db_table} WHERE name = ANY(%s)", [list(names)]
+                f"SELECT name, id FROM {Tag._meta.db_table} WHERE name = ANY(%s)", [names]
             )
-            return [row[0] for row in cursor.fetchall()]
-    return list(Tag.objects.filter(name__in=names).values_list("id", flat=True))
+            return dict(cursor.fetchall())
+    return dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
 
 
-def _tags_get_or_create(names: tuple[str, ...]) -> list[int]:
-    """The ids of the tags with these names, created if missing; one query when they all
-    exist."""
+def _tags_get_or_create(names: Iterable[str]) -> dict[str, int]:
+    """The ids of the tags with these names, by name, created if missing; one query when they
+    all exist."""
+    names = set(names)
     ids = _tag_ids(names)
     if len(ids) < len(names):
-        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+        Tag.objects.bulk_create([Tag(name=n) for n in sorted(names)], ignore_conflicts=True)
         ids = _tag_ids(names)
     return ids
 
 
-def tags_attach(article: Article, names: tuple[str, ...]) -> None:
-    """Tag a new article: no need for the m2m manager's check of existing links."""
-    if not names:
+def tags_attach(articles: list[tuple[int, tuple[str, ...]]]) -> None:
+    """Tag new articles (id, tag names): no need for the m2m manager's check of existing
+    links."""
+    ids = _tags_get_or_create(name for _, names in articles for name in names)
+    links = [(article_id, ids[name]) for article_id, names in articles for name in set(names)]
+    if not links:
         return
     through = Article.tags.through
-    ids = _tags_get_or_create(names)
     if connection.vendor == "postgresql":
         table = through._meta.db_table
+        article_ids, tag_ids = zip(*links, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (article_id, tag_id) SELECT %s, unnest(%s::bigint[])",
-                [article.pk, ids],
+                f"INSERT INTO {table} (article_id, tag_id) "
+                "SELECT unnest(%s::bigint[]), unnest(%s::bigint[])",
+                [list(article_ids), list(tag_ids)],
             )
         return
-    through.objects.bulk_create([through(article_id=article.pk, tag_id=tag) for tag in ids])
+    through.objects.bulk_create([through(article_id=a, tag_id=t) for a, t in links])
 
 
 # --- Editing an article's metadata --------------------------------------------------------
@@ -336,5 +454,8 @@ def _tags_replace(article: Article, old: dict[str, int], new: set[str]) -> None:
     added = tuple(sorted(new - set(old)))
     if added:
         through.objects.bulk_create(
-            [through(article_id=article.pk, tag_id=tag) for tag in _tags_get_or_create(added)]
+            [
+                through(article_id=article.pk, tag_id=tag)
+                for tag in _tags_get_or_create(added).values()
+            ]
         )

@@ -1,4 +1,4 @@
-"""Importing many records at once (files, uploads): one transaction per article, a summary."""
+"""Importing many records at once (files, uploads): each article whole or not at all."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.db import DatabaseError
 
 from annotations import readers
 from annotations.errors import DomainError, Duplicate
+from annotations.inputs import ArticleInput, article_input
 from annotations.restore_input import printable
 from annotations.services.article_restore import article_restore
-from annotations.services.articles import article_import
+from annotations.services.articles import ImportResult, article_import, articles_import
 
 logger = logging.getLogger(__name__)
 
@@ -64,23 +65,34 @@ def record_import(
             )
         else:
             result = article_import(data=record.data, imported_by=imported_by, dry_run=dry_run)
-    except Duplicate as exc:
-        message = f"duplicate of #{exc.existing_id}"
-        return Outcome("skipped", origin, f"{origin}: {message}", exc.existing_id, message)
     except DomainError as exc:
-        message = printable(str(exc))
-        return Outcome("failed", origin, f"{origin}: {message}", message=message)
+        return _outcome(origin, exc)
     except DatabaseError as exc:
         # A value the validation let through and the database refused: the article's
         # transaction is rolled back, so it fails alone; logged, as it is a bug to fix.
         logger.exception("import of %s refused by the database", origin)
         message = f"the database refused it ({type(exc).__name__}); nothing of it was stored."
         return Outcome("failed", origin, f"{origin}: {message}", message=message)
+    return _outcome(origin, result, dry_run=dry_run)
+
+
+def _outcome(origin: str, result: ImportResult | DomainError, *, dry_run: bool = False) -> Outcome:
+    """The outcome of one record from what the import returned or raised."""
+    if isinstance(result, Duplicate):
+        message = f"duplicate of #{result.existing_id}"
+        return Outcome("skipped", origin, f"{origin}: {message}", result.existing_id, message)
+    if isinstance(result, DomainError):
+        message = printable(str(result))
+        return Outcome("failed", origin, f"{origin}: {message}", message=message)
     ident = "(dry run)" if dry_run else f"#{result.article.pk}"
     line = printable(
         f"{origin}: {ident} {result.article.title!r}, {result.sentence_count} sentences"
     )
     return Outcome("created", origin, line, None if dry_run else result.article.pk)
+
+
+# Plain records are stored this many at a time (services.articles_import).
+BATCH = 50
 
 
 def records_import(
@@ -94,13 +106,36 @@ def records_import(
 
     Records of an export are grouped per article and restored exactly (ids aside; reviews and
     verdicts only when `imported_by` is a superuser, see services/article_restore.py); others are
-    segmented afresh. Each article is written in its own transaction, all or nothing.
-    `wrap` may decorate the iteration (a progress bar).
+    segmented afresh and stored BATCH at a time (services.articles_import). Every article is
+    written whole or not at all. `wrap` may decorate the iteration (a progress bar).
     """
     summary = ImportSummary()
-    for record in wrap(readers.group_exported(records)):
-        outcome = record_import(record, imported_by=imported_by, dry_run=dry_run)
+    pending: list[tuple[str, ArticleInput]] = []
+
+    def add(outcome: Outcome) -> None:
         getattr(summary, outcome.kind).append(outcome.line)
         if outcome.kind == "created" and outcome.article_id is not None:
             summary.article_ids.append(outcome.article_id)
+
+    def flush() -> None:
+        results = articles_import(inputs=[fields for _, fields in pending], imported_by=imported_by)
+        for (origin, _), result in zip(pending, results, strict=True):
+            add(_outcome(origin, result))
+        pending.clear()
+
+    for record in wrap(readers.group_exported(records)):
+        if dry_run or record.error or record.restore is not None:
+            add(record_import(record, imported_by=imported_by, dry_run=dry_run))
+            continue
+        origin = printable(record.origin)
+        try:
+            fields = article_input(record.data)
+        except DomainError as exc:
+            add(_outcome(origin, exc))
+            continue
+        pending.append((origin, fields))
+        if len(pending) >= BATCH:
+            flush()
+    if pending:
+        flush()
     return summary
