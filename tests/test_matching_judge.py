@@ -844,3 +844,25 @@ def test_words_that_narrow_nothing_are_not_a_qualifier(a, b):
 def test_a_qualifier_next_to_words_that_narrow_nothing_still_narrows(a, b):
     assert relation(a, b) is None
     assert "scope" in reasons(a, b)
+
+
+def test_an_adjective_of_frequency_is_the_period_of_the_claim():
+    annual = "The council's annual budget for parks is £4m."
+    assert relation(annual, "The council's yearly budget for parks is £4m.") == SAME
+    assert relation(annual, "The council's monthly budget for parks is £4m.") is None
+    assert "number" in reasons(annual, "The council's weekly budget for parks is £4m.")
+    # a period that a figure carries already is the figure's ("£4m monthly" = "£4m a month")
+    assert relation("The fee is £40 monthly.", "The fee is £40 a month.") == SAME
+
+
+def test_a_single_year_is_one_year():
+    assert relation("Fares rose 9% in one year.", "Fares rose 9% in a single year.") == SAME
+    assert relation("Fares rose 9% in one year.", "Fares rose 9% in a single month.") is None
+
+
+def test_a_headline_drops_the_verb_of_an_event():
+    full = "An earthquake of magnitude 5.1 struck Crete on Monday."
+    assert relation(full, "Magnitude 5.1 quake in Crete on Monday") == SAME
+    assert "scope" in reasons(
+        "Magnitude 5.1 quake in Crete on Monday", "Magnitude 5.1 quake in eastern Crete on Monday"
+    )

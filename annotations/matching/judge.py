@@ -192,12 +192,15 @@ class Reading:
     subject: tuple[str, ...]
     # "from Glasgow to Dublin": the two names, or None
     route: tuple[str, str] | None
-    # (a direction word as read, its other sense's word): ("~change", "abolish") for "axed"
+    # (a word as read, its other sense's word): ("~change", "abolish") for "axed"
     senses: frozenset[tuple[str, str]] = frozenset()
     # its words that narrow nothing (lexicon.LIGHT_VERBS, TIME_NOUNS): not a qualifier
     light: frozenset[str] = frozenset()
     # whether the claim speaks in the first person ("we will freeze ...")
     first_person: bool = False
+    # the periods of its adjectives of frequency outside figures: {"year"} for "the annual
+    # budget" (quantities.PERIODIC)
+    periodic: frozenset[str] = frozenset()
 
 
 def _participle(word: str) -> bool:
@@ -394,6 +397,8 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             surface[canon(word)] = word
             if stemmed in LIGHT_VERBS or word in TIME_NOUNS:
                 light.add(canon(word))
+            if stemmed in SENSES:
+                senses.add((canon(word), canon(SENSES[stemmed])))
         i += length
 
     clauses: list[list[str]] = [[]]
@@ -452,6 +457,11 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         senses=frozenset(senses),
         light=frozenset(light),
         first_person=any(lows[k] in FIRST_PERSON and k not in attribution for k in range(n)),
+        periodic=frozenset(
+            quantities.PERIODIC[lows[k]]
+            for k in range(n)
+            if lows[k] in quantities.PERIODIC and k not in used and k not in attribution
+        ),
     )
 
 
@@ -614,15 +624,14 @@ def _prefix_negations(left: list[str], right: list[str]) -> int:
     return count
 
 
-def _qualifies(a: Reading, b: Reading, left: list[str], right: list[str]) -> bool:
-    """Whether the words that only one side has (`left` or `right`) narrow its claim: not when
-    they are light (a light verb, a unit of time as a noun), nor when the one word more is the
-    referent of a quoted "we" on the other side."""
-    reading, other, unmatched = (a, b, left) if left else (b, a, right)
-    words = [w for w in unmatched if w not in reading.light]
-    if other.first_person and not reading.first_person:
+def _qualifiers(a: Reading, b: Reading, unmatched: list[str]) -> list[str]:
+    """The words of `a` that only it has (`unmatched`) and that narrow its claim: not a light
+    word (a light verb, a unit of time as a noun), nor the one word more that is the referent
+    of a quoted "we" in `b`."""
+    words = [w for w in unmatched if w not in a.light]
+    if b.first_person and not a.first_person:
         words = [w for w in words if w[0] != "@"][1:] + [w for w in words if w[0] == "@"]
-    return bool(words)
+    return words
 
 
 def _names_contradict(
@@ -708,7 +717,7 @@ def examine(a: Claim, b: Claim) -> Examination:
                 unmatched.remove(word)
                 matched += 1
     if ra.senses or rb.senses:
-        # a direction word in its other sense: "axed the plan" / "scrapped the plan"; also
+        # a word in its other sense: "axed the plan" / "scrapped the plan"; also
         # when the direction word was matched already ("won a contract that shrank")
         left, right, other_sense = _pair_off(
             left, right, lambda x, y: (x, y) in ra.senses or (y, x) in rb.senses
@@ -733,15 +742,19 @@ def examine(a: Claim, b: Claim) -> Examination:
         # a changed figure, or at a near-identical wording a figure added ("adults" /
         # "adults over 60")
         reasons.append("number")
+    if "number" not in reasons and ra.periodic and rb.periodic and not ra.periodic & rb.periodic:
+        reasons.append("number")  # "the annual budget" / "the monthly budget"
     shared_figure = bool(ra.quantities and rb.quantities and not only_a and not only_b)
     only_a, only_b = dates.differences(list(ra.periods), list(rb.periods))
     if only_a and only_b:
         reasons.append("date")
     if _names_contradict(ra, rb, left, right, content):
         reasons.append("entity")
-    elif (bool(left) != bool(right) and content >= SCOPE and _qualifies(ra, rb, left, right)) or (
-        ra.quantifiers and rb.quantifiers and ra.quantifiers != rb.quantifiers
-    ):
+    elif (
+        content >= SCOPE
+        and bool(left) != bool(right)
+        and (_qualifiers(ra, rb, left) if left else _qualifiers(rb, ra, right))
+    ) or (ra.quantifiers and rb.quantifiers and ra.quantifiers != rb.quantifiers):
         # a qualifier on one side only: "junior doctors" / "doctors", "most" / "all"
         reasons.append("scope")
     reversed_axes = _reversed_axes(ra, rb)

@@ -237,7 +237,8 @@ STOP = frozenset(
         """
     a an the and or but if then than that this these those there here of in on at to for
     from by with as into onto over under about after before during since until till
-    through between among within without against per via is are was were be been being am
+    through between among within without against per via beneath underneath
+    is are was were be been being am
     do does did done doing has have had having will would shall should can could may might
     must it its it's they them their theirs he him his she her hers we us our ours you
     your yours i me my mine who whom whose which what when where why how also just only
@@ -563,12 +564,16 @@ def canon(word: str) -> str:
 
 
 # Words that narrow no claim, whatever one side adds of them: light verbs, whose noun says what
-# happened ("issued a warning" is "warned", "causing no injuries" is "no one was hurt"), and a
+# happened ("issued a warning" is "warned", "causing no injuries" is "no one was hurt"; "an
+# earthquake struck Peru" is "an earthquake in Peru", as a headline has it), and a
 # unit of time written as a noun ("than in the same month a year earlier" / "than a year
 # earlier"; a changed period is a date's or a figure's business, and "monthly" is not one of
 # them). They count for the similarity like any word; only the scope rule passes over them.
 LIGHT_VERBS = frozenset(
-    stem(word) for word in split_words("issue make give take get hold bring cause conduct")
+    stem(word)
+    for word in split_words(
+        "issue make give take get hold bring cause conduct strike hit occur happen"
+    )
 )
 TIME_NOUNS = frozenset(split_words("day days week weeks month months year years"))
 # A claim quoted in the first person ("'We will freeze council tax,' the leader said") names
@@ -633,9 +638,9 @@ for _axis, (_up, _down) in _DIRECTIONS.items():
                 # a comparative's or superlative's lemma is the plain adjective: "higher" and
                 # "highest" say more than "high", "costlier" than "cost"
                 DIRECTIONS.setdefault(stem(_word), (_axis, _sign))
-# Direction words with a second, plain sense that a rewording may use instead: "axed the plan"
-# is "scrapped the plan" (but "axed 300 jobs" is "cut" them), "won a contract" and "raised $5m"
-# are "secured" them. The direction word matches the other sense's word too.
+# Words with a second sense that a rewording may use instead: "axed the plan" is "scrapped the
+# plan" (but "axed 300 jobs" is "cut" them), "won a contract" and "raised $5m" are "secured"
+# them. The word matches the other sense's word too.
 _SENSES = {"axe": "abolish", "win": "receive", "raise": "receive"}
 SENSES: dict[str, str] = {}
 for _word, _other in _SENSES.items():

@@ -157,6 +157,16 @@ RATE_ADVERBS = {
     "nightly": "night",
     "annum": "year",
 }
+# How often, as an adjective before a noun: "the annual budget", "a monthly fee", "quarterly
+# growth". Two claims whose figures are said per another period are different claims ("the
+# annual budget is £2m" / "the monthly budget is £2m") even when no figure carries the period.
+PERIODIC = {
+    **RATE_ADVERBS,
+    "annual": "year",
+    "quarterly": "quarter",
+    "fortnightly": "fortnight",
+    "biweekly": "fortnight",
+}
 # "in a year" is a duration; "a year ago", "a year earlier" are dates (dates.py)
 DURATION_BEFORE = frozenset(split_words("in within for over than of after last past nearly almost"))
 RELATIVE_AFTER = frozenset(split_words("ago earlier later before after"))
@@ -354,7 +364,7 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             continue
         if (
             low in ("a", "an")
-            and nxt in ("full", "whole", "entire")
+            and nxt in ("full", "whole", "entire", "single")
             and i + 2 < n
             and (tokens[i + 2].low in UNITS)
         ):
