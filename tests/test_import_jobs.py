@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from annotations import services
 from annotations.models import Article, ImportJob
-from annotations.services import import_jobs
+from annotations.services import batch
 from tests.conftest import celery_broker
 
 pytestmark = pytest.mark.django_db
@@ -102,22 +102,23 @@ def test_a_job_whose_worker_died_resumes_and_counts_what_it_made(editor, monkeyp
     job = services.import_job_create(
         user=editor, uploads=[services.Upload("news.jsonl", news)], defaults={}
     )
-    real = import_jobs.record_import
+    real = batch.articles_import
     calls = []
 
-    def dies_after_three(record, **kwargs):
-        if len(calls) == 3:
+    def dies_after_two_batches(**kwargs):
+        if len(calls) == 2:
             raise KeyboardInterrupt  # the worker process killed mid-job
-        calls.append(record)
-        return real(record, **kwargs)
+        calls.append(kwargs["inputs"])
+        return real(**kwargs)
 
-    monkeypatch.setattr(import_jobs, "record_import", dies_after_three)
+    monkeypatch.setattr(batch, "BATCH", 2)
+    monkeypatch.setattr(batch, "articles_import", dies_after_two_batches)
     with pytest.raises(KeyboardInterrupt):
         services.import_job_run(job.pk)
     job.refresh_from_db()
-    assert job.state == "running" and Article.objects.count() == 3  # whole articles only
+    assert job.state == "running" and Article.objects.count() == 4  # whole batches only
 
-    monkeypatch.setattr(import_jobs, "record_import", real)
+    monkeypatch.setattr(batch, "articles_import", real)
     services.import_job_run(job.pk)  # the task delivered again
 
     job.refresh_from_db()
@@ -142,7 +143,7 @@ def test_an_unexpected_error_fails_the_job_with_a_reason(editor, monkeypatch):
     job = services.import_job_create(
         user=editor, uploads=[services.Upload("a.txt", b"Fares rose.")], defaults={}
     )
-    monkeypatch.setattr(import_jobs, "record_import", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(batch, "articles_import", lambda **kwargs: 1 / 0)
 
     services.import_job_run(job.pk)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -95,6 +95,39 @@ def _outcome(origin: str, result: ImportResult | DomainError, *, dry_run: bool =
 BATCH = 50
 
 
+def record_outcomes(
+    records: Iterable[readers.Record],
+    *,
+    imported_by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+) -> Iterator[Outcome]:
+    """Import records (grouped already: readers.group_exported); one outcome for each, in
+    order. Plain records are stored BATCH at a time (services.articles_import), exports'
+    records restored one article at a time; every article whole or not at all."""
+    pending: list[tuple[str, ArticleInput | Outcome]] = []
+
+    def flush() -> Iterator[Outcome]:
+        inputs = [item for _, item in pending if isinstance(item, ArticleInput)]
+        results = iter(articles_import(inputs=inputs, imported_by=imported_by))
+        for origin, item in pending:
+            yield item if isinstance(item, Outcome) else _outcome(origin, next(results))
+        pending.clear()
+
+    for record in records:
+        if dry_run or record.error or record.restore is not None:
+            yield from flush()
+            yield record_import(record, imported_by=imported_by, dry_run=dry_run)
+            continue
+        origin = printable(record.origin)
+        try:
+            pending.append((origin, article_input(record.data)))
+        except DomainError as exc:
+            pending.append((origin, _outcome(origin, exc)))
+        if len(pending) >= BATCH:
+            yield from flush()
+    yield from flush()
+
+
 def records_import(
     *,
     records: Iterable[readers.Record],
@@ -106,36 +139,12 @@ def records_import(
 
     Records of an export are grouped per article and restored exactly (ids aside; reviews and
     verdicts only when `imported_by` is a superuser, see services/article_restore.py); others are
-    segmented afresh and stored BATCH at a time (services.articles_import). Every article is
-    written whole or not at all. `wrap` may decorate the iteration (a progress bar).
+    segmented afresh (record_outcomes). `wrap` may decorate the iteration (a progress bar).
     """
     summary = ImportSummary()
-    pending: list[tuple[str, ArticleInput]] = []
-
-    def add(outcome: Outcome) -> None:
+    grouped = wrap(readers.group_exported(records))
+    for outcome in record_outcomes(grouped, imported_by=imported_by, dry_run=dry_run):
         getattr(summary, outcome.kind).append(outcome.line)
         if outcome.kind == "created" and outcome.article_id is not None:
             summary.article_ids.append(outcome.article_id)
-
-    def flush() -> None:
-        results = articles_import(inputs=[fields for _, fields in pending], imported_by=imported_by)
-        for (origin, _), result in zip(pending, results, strict=True):
-            add(_outcome(origin, result))
-        pending.clear()
-
-    for record in wrap(readers.group_exported(records)):
-        if dry_run or record.error or record.restore is not None:
-            add(record_import(record, imported_by=imported_by, dry_run=dry_run))
-            continue
-        origin = printable(record.origin)
-        try:
-            fields = article_input(record.data)
-        except DomainError as exc:
-            add(_outcome(origin, exc))
-            continue
-        pending.append((origin, fields))
-        if len(pending) >= BATCH:
-            flush()
-    if pending:
-        flush()
     return summary

@@ -27,7 +27,7 @@ from annotations import permissions, readers, segmentation
 from annotations.errors import Forbidden, InvalidInput, TooLarge
 from annotations.models import Article, ImportFile, ImportJob
 from annotations.restore_input import printable
-from annotations.services.batch import record_import
+from annotations.services.batch import record_import, record_outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -234,8 +234,8 @@ def _run(job: ImportJob, *, resumed: bool) -> None:
     job.total = len(records)
     job.save(update_fields=["total"])
     flushed = time.monotonic()
-    for name, record in records:
-        outcome = record_import(record, imported_by=importer)
+    outcomes = record_outcomes((record for _, record in records), imported_by=importer)
+    for (name, _), outcome in zip(records, outcomes, strict=True):
         job.processed += 1
         if outcome.kind == "created" or (
             outcome.kind == "skipped" and _own(job, outcome.article_id, mine, resumed)
