@@ -23,10 +23,12 @@ DATA = Path(__file__).resolve().parent / "data" / "matching"
 
 # set -> (precision, recall, share of "opposite" pairs called opposite), the floors asserted:
 # the figures of the report run after the cover rule (tuning 0.968 0.867 1.000; round2/tuning
-# 0.962 0.806 1.000; heldout 0.881 0.725 0.852; round2/heldout 0.912 0.713 0.792), rounded down.
+# 0.962 0.806 1.000; heldout 0.881 0.725 0.852; round2/heldout 0.912 0.713 0.792), rounded down;
+# the two tuning sets raised since to the judge's figures after the wider vocabulary, names and
+# scope rules (tuning 0.970 0.914 1.000; round2/tuning 0.988 0.892 1.000), rounded down.
 FLOORS = {
-    "tuning": (0.96, 0.86, 1.0),
-    "round2/tuning": (0.96, 0.8, 1.0),
+    "tuning": (0.96, 0.91, 1.0),
+    "round2/tuning": (0.98, 0.89, 1.0),
     "heldout": (0.88, 0.72, 0.85),
     "round2/heldout": (0.91, 0.71, 0.79),
 }
