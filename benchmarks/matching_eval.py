@@ -3,14 +3,16 @@
     .venv/bin/python benchmarks/matching_eval.py                   # the tuning pool only, with
                                                                    # the cross-validation estimate
     .venv/bin/python benchmarks/matching_eval.py --errors [SET]    # the judge's errors on a
-                                                                   # tuning set (tuning, round2)
-    .venv/bin/python benchmarks/matching_eval.py --final           # also both held-out sets
+                                                                   # tuning set (tuning, round2,
+                                                                   # round3)
+    .venv/bin/python benchmarks/matching_eval.py --final           # also the held-out sets
     .venv/bin/python benchmarks/matching_eval.py --final --markdown  # tables for the docs
 
 The pairs are tests/data/matching/tuning.jsonl and heldout.jsonl (round 1) and
-tests/data/matching/round2/tuning.jsonl and heldout.jsonl (round 2, written independently; see
-the README there). The tuning pool is the two tuning files; the held-out files are read only
-with `--final`, the report run made once the rules are finished. "same" is scored as a yes/no
+tests/data/matching/round2/ and round3/ tuning.jsonl and heldout.jsonl (rounds 2 and 3, each
+written independently; see the READMEs there). The tuning pool is the tuning files; the held-out
+files are read only with
+`--final`, the report run made once the rules are finished. "same" is scored as a yes/no
 question (label "same" against "opposite" and "different"): precision, recall and F1. "opposite"
 is the share of pairs labelled "opposite" that the judge calls opposite.
 
@@ -50,21 +52,26 @@ import annotations.matching.judge as judge_module  # noqa: E402
 from annotations.matching.judge import OPPOSITE, SAME, Claim, judge, read  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "matching"
-# set -> file; the first two are the tuning pool, the last two are read only with --final
+# set -> file; the tuning halves make the tuning pool, the held-out ones are read only with
+# --final
 FILES = {
     "tuning": DATA / "tuning.jsonl",
     "round2": DATA / "round2" / "tuning.jsonl",
     "heldout": DATA / "heldout.jsonl",
     "round2-heldout": DATA / "round2" / "heldout.jsonl",
+    "round3": DATA / "round3" / "tuning.jsonl",
+    "round3-heldout": DATA / "round3" / "heldout.jsonl",
 }
-POOL = ("tuning", "round2")
-HELD_OUT = ("heldout", "round2-heldout")
+POOL = ("tuning", "round2", "round3")
+HELD_OUT = ("heldout", "round2-heldout", "round3-heldout")
 NAMES = {
     "tuning": "r1 tuning",
     "round2": "r2 tuning",
     "pool": "tuning pool",
     "heldout": "r1 held-out",
     "round2-heldout": "r2 held-out",
+    "round3": "r3 tuning",
+    "round3-heldout": "r3 held-out",
 }
 FOLDS = 5
 GATES = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -257,7 +264,7 @@ def judged(relations: list[str | None], pairs: list[dict]) -> dict:
 
 def evaluate(final: bool) -> dict:
     sets = {name: load(name) for name in POOL}
-    sets["pool"] = sets["tuning"] + sets["round2"]
+    sets["pool"] = [pair for name in POOL for pair in sets[name]]
     if final:
         for name in HELD_OUT:
             sets[name] = load(name)
@@ -266,7 +273,7 @@ def evaluate(final: bool) -> dict:
     tfidf = tfidf_scorer(every)
     relations = {name: judge_relations(pairs) for name, pairs in sets.items()}
     rows = [("judge", "-", {name: judged(relations[name], pairs) for name, pairs in sets.items()})]
-    # Distractors of each set (the pool's are the two tuning sets' together).
+    # Distractors of each set (the pool's are the tuning sets' together).
     near = {name: distractors(pairs) for name, pairs in sets.items() if name != "pool"}
     near["pool"] = [pair for name in POOL if name in near for pair in near[name]]
     for name, pairs in near.items():

@@ -31,10 +31,15 @@ FLOORS = {
     "round2/tuning": (0.98, 0.89, 1.0),
     "heldout": (0.88, 0.72, 0.85),
     "round2/heldout": (0.91, 0.71, 0.79),
+    # The third set, measured once when it was new, before any rule looked at it (tuning 0.927
+    # 0.531 0.714; heldout 0.907 0.521 0.778): a fresh measure of the judge, far below the
+    # first two on recall because it holds twice as many paraphrases and synonyms.
+    "round3/tuning": (0.92, 0.53, 0.71),
+    "round3/heldout": (0.90, 0.52, 0.77),
 }
 # The most of a set's retrieved distractors (pairs the search would propose that are not the
 # same claim; benchmarks/matching_eval.py) the judge may call "same": the report run called
-# 0 of 1,150, 5 of 1,030, 0 of 1,125 and 1 of 970.
+# 0 of 1,150, 5 of 1,030, 0 of 1,125 and 1 of 970; round 3 2 of 1,065 and 0 of 1,035.
 DISTRACTORS_CALLED_SAME = 0.01
 
 

@@ -86,7 +86,9 @@ def validate(pairs: list) -> list:
             errors.append(f"{where}: a == b")
         a_day, b_day = _day(pair["a_published"]), _day(pair["b_published"])
         if a_day is None or b_day is None:
-            errors.append(f"{where}: publication days {pair['a_published']!r}, {pair['b_published']!r}")
+            errors.append(
+                f"{where}: publication days {pair['a_published']!r}, {pair['b_published']!r}"
+            )
         elif b_day < a_day:
             errors.append(f"{where}: b_published before a_published")
         key = (a, b, pair["a_published"], pair["b_published"])
