@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DataError, connection
 
 from annotations import services
-from annotations.errors import Duplicate, InvalidInput
+from annotations.errors import DomainError, Duplicate, InvalidInput
 from annotations.inputs import article_input
 from annotations.models import Article, ArticleSummary, Sentence, Tag
 from annotations.services import articles as articles_module
@@ -116,3 +116,32 @@ def test_import_articles_reports_every_record_of_several_batches_in_order(tmp_pa
     assert "many.jsonl:4:" in err.getvalue() and "body" in err.getvalue()
     assert "created 102, skipped 2, failed 1" in out.getvalue()
     assert Article.objects.count() == 103
+
+
+def test_an_article_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(
+    monkeypatch, caplog
+):
+    """A value the validation let through and the database refused (a bug to fix, logged):
+    the batch is rolled back and retried article by article."""
+    real = articles_module._sentences_insert
+
+    def refuses_poison(articles):
+        if any("POISON" in s.text for _, segments in articles for s in segments):
+            raise DataError("value refused")
+        real(articles)
+
+    monkeypatch.setattr(articles_module, "_sentences_insert", refuses_poison)
+    inputs = [
+        article_input(record(1)),
+        article_input({"title": "Bad", "body": "This sentence holds POISON for the database."}),
+        article_input(record(3)),
+    ]
+
+    first, bad, third = services.articles_import(inputs=inputs)
+
+    assert first.created and third.created
+    assert isinstance(bad, DomainError) and not isinstance(bad, Duplicate)
+    assert "the database refused it (DataError); nothing of it was stored." in str(bad)
+    assert "refused by the database" in caplog.text
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 3"]
+    assert ArticleSummary.objects.count() == 2
