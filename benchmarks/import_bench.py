@@ -1,11 +1,14 @@
-"""Import benchmark: segmentation plus bulk insert into PostgreSQL, against segmentation alone.
+"""Import benchmark: segmentation plus storage in PostgreSQL, against segmentation alone.
 
     .venv/bin/python benchmarks/import_bench.py [--articles 2000] [--database-url URL]
 
 Generates N news-like articles (about 30 sentences each, with abbreviations, quotes, numbers and
-boilerplate lines), times `segmentation.segment` alone on all of them, then empties the benchmark
-database and imports every article through `services.article_import` (the path the API and the
-command line use), and prints sentences per second for both and their ratio.
+boilerplate lines), times `segmentation.segment` alone on all of them, then, on the emptied
+benchmark database each time, imports every article two ways: one by one through
+`services.article_import` (the path of POST /api/articles/), and as file records through
+`services.records_import` (the path of `manage.py import_articles`, import jobs and the admin's
+upload, which stores services.BATCH articles a transaction). Prints sentences per second for
+each and the ratio of the second to segmentation alone.
 The database (default factcheck_bench on the local PostgreSQL) is created and migrated if needed.
 """
 
