@@ -134,6 +134,20 @@ def _add_months(day: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _same_day_before(published: date, unit: str, count: int) -> date | None:
+    """The day `count` units before `published` ("two years ago today"); None for a unit
+    without a same day (a quarter) or beyond the calendar."""
+    try:
+        if unit in ("day", "week"):
+            return published - timedelta(days=count * (7 if unit == "week" else 1))
+        if unit in ("month", "year"):
+            year, month = _add_months(published, -count * (12 if unit == "year" else 1))
+            return date(year, month, min(published.day, calendar.monthrange(year, month)[1]))
+    except (OverflowError, ValueError):
+        return None
+    return None
+
+
 def _relative(unit: str, shift: int, published: date | None) -> Period:
     if published is None:
         return Period(relative=(unit, shift))
@@ -272,6 +286,16 @@ def extract(tokens: list[Token], published: date | None) -> tuple[list[Period], 
             and (tokens[i + 2].low == "ago")
         ):
             count = NUMBER_WORDS.get(low) or (int(low) if low.isdigit() else 0)
+            day = (
+                _same_day_before(published, UNITS[nxt], count)
+                if count and published and i + 3 < n and tokens[i + 3].low == "today"
+                else None
+            )
+            if day is not None:  # "a year ago today": that very day
+                found.append(Period(day, day))
+                took.update((i, i + 1, i + 2, i + 3))
+                i += 4
+                continue
             if count:
                 found.append(_relative(UNITS[nxt], -count, published))
                 took.update((i, i + 1, i + 2))
@@ -410,9 +434,31 @@ def compatible(a: Period, b: Period) -> bool:
     return True
 
 
+def _span(period: Period) -> int:
+    """About how many days a period covers: what "as specific" compares."""
+    if period.lo and period.hi:
+        return (period.hi - period.lo).days
+    if period.day is not None or period.weekday is not None:
+        return 0
+    if period.months is not None:
+        return 31 * len(period.months)
+    return 366
+
+
+def _unmatched(a: list[Period], b: list[Period]) -> list[Period]:
+    """The periods of `a` that fit no period of `b` as specific as they are (or, when `b` has
+    none so specific, no period of `b` at all): "on Wednesday" is not "on Tuesday" even when
+    both sentences also say "July"."""
+    unmatched = []
+    for p in a:
+        span = _span(p)
+        closer = [q for q in b if _span(q) <= span] or b
+        if not any(compatible(p, q) for q in closer):
+            unmatched.append(p)
+    return unmatched
+
+
 def differences(a: list[Period], b: list[Period]) -> tuple[list[Period], list[Period]]:
-    """The periods of `a` that fit none of `b`, and those of `b` that fit none of `a`."""
-    return (
-        [p for p in a if not any(compatible(p, q) for q in b)],
-        [q for q in b if not any(compatible(q, p) for p in a)],
-    )
+    """The periods of `a` that fit none of `b`, and those of `b` that fit none of `a`
+    (each against the other side's periods as specific as it, where there are any)."""
+    return _unmatched(a, b), _unmatched(b, a)

@@ -268,6 +268,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("laid", "off"): "fire",
     ("lay", "off"): "fire",
     ("turned", "down"): "reject",
+    ("calls", "off"): "cancel",
+    ("go", "ahead"): "proceed",
+    ("goes", "ahead"): "proceed",
+    ("went", "ahead"): "proceed",
+    ("gone", "ahead"): "proceed",
     ("turn", "down"): "reject",
     ("voted", "against"): "reject",
     ("voted", "for"): "approve",
@@ -618,7 +623,7 @@ _DIRECTIONS = {
     "outcome": ("victory success", "loss defeat failure"),
     "decision": (
         "approve adopt endorse ratify accept authorize sanction allow permit legalize support "
-        "favor uphold upheld",
+        "favor uphold upheld sign",
         "reject veto oppose overturn ban prohibit outlaw forbid bar block dismiss",
     ),
     "verdict": ("convict guilty", "acquit innocent"),
@@ -626,6 +631,7 @@ _DIRECTIONS = {
     "balance": ("surplus profit profitable", "deficit lossmaking"),
     "attainment": ("meet achieve", "miss"),
     "openness": ("open reopen", "close shut"),
+    "happening": ("proceed", "cancel postpone"),
     "truth": ("true accurate correct", "false inaccurate incorrect wrong"),
     "life": ("survive alive", "die dead kill"),
 }
