@@ -927,3 +927,28 @@ def test_some_units_ago_today_is_that_very_day():
 def test_signed_and_vetoed_went_ahead_and_called_off_are_opposites(a, b, near):
     assert relation(a, b) == OPPOSITE
     assert relation(a, near) is None  # something else changed too: not the opposite claim
+
+
+def test_a_transcript_speaker_label_in_capitals_is_attribution():
+    a = 'HOUSING MINISTER (on Radio 5): "Councils will get £2bn for new homes."'
+    b = "The housing minister told Radio 5 that councils would get £2bn for new homes."
+    assert relation(a, b) == SAME
+    assert read(a).speakers  # the label is who speaks, not part of the claim
+    assert relation("MAYOR: Bus fares will rise in May.", "Bus fares will rise in May.") == SAME
+    # the claim after the label is still compared in full
+    assert relation(a, "The housing minister told Radio 5 that councils would get £3bn.") is None
+    assert (
+        relation(a, 'HOUSING MINISTER (on Radio 5): "Councils will not get £2bn for new homes."')
+        == OPPOSITE
+    )
+    # a headline in capitals with a colon further on is not a label
+    assert not read("FLOODS HIT TOWN: residents flee").speakers
+
+
+def test_whom_a_claim_was_told_is_attribution():
+    a = "The chancellor told the Financial Times that fuel duty would rise in April."
+    assert relation(a, "Fuel duty will rise in April, the chancellor said.") == SAME
+    b = "The chancellor told the Financial Times that fuel duty would fall in April."
+    assert relation(a, b) == OPPOSITE
+    c = "The chancellor told the Financial Times that beer duty would rise in April."
+    assert relation(a, c) is None

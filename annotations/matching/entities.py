@@ -225,7 +225,7 @@ def spans(tokens: list[Token], used: set[int]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and j not in used:
+        while j < n and j not in used and not tokens[j].gap:
             if _capitalised(tokens[j]):
                 j += 1
             elif (

@@ -256,6 +256,34 @@ _SPEECH_AS_NOUN_AFTER = frozenset(
 )
 
 
+# Speech verbs whose object is the listener: "told the BBC that ...", "warned MPs that ...".
+_TELL = frozenset(
+    split_words("tell told tells warn warned warns assure assured assures inform informed informs")
+)
+
+
+def _speaker_label(tokens: list[Token]) -> int:
+    """Where the claim starts after a transcript's speaker label, or 0: a speaker in capitals
+    and a colon, with where it was said in brackets or not ('HEALTH SECRETARY (on Today):
+    "..."', "MAYOR: ..."): the label attributes what follows."""
+    n = len(tokens)
+    k = 0
+    while (
+        k < min(n, 4)
+        and tokens[k].kind == "word"
+        and tokens[k].orig.isupper()
+        and not (k and tokens[k].gap)
+    ):
+        k += 1
+    if not k or len(tokens[0].orig) < 2:
+        return 0
+    for m in range(k, min(n, k + 6)):
+        if tokens[m].colon:
+            # what follows the colon must be a claim, not a headline's last words
+            return m if n - m >= 3 and (m == k or tokens[k].gap) else 0
+    return 0
+
+
 def _attribution(tokens: list[Token]) -> set[int]:
     """Indices of the words that say who makes the claim: "..., the ministry said on Monday",
     "Officials said (that) ...", "According to the coroner, ...", "..., figures show"."""
@@ -266,6 +294,9 @@ def _attribution(tokens: list[Token]) -> set[int]:
     last = clause_starts[-1]
     if last > 0 and tokens[last].colon and n - last <= 3 and tokens[last].orig[:1].isupper():
         dropped.update(range(last, n))  # a headline's source: "Rents up 8.4%: Daft.ie"
+    label = _speaker_label(tokens)
+    if label:
+        dropped.update(range(label))  # a transcript's speaker: 'MINISTER (on Radio 4): "..."'
     for k in range(n):
         if lows[k] == "according" and k + 1 < n and lows[k + 1] == "to":
             end = next((m for m in range(k + 2, n) if tokens[m].gap), n)
@@ -283,6 +314,9 @@ def _attribution(tokens: list[Token]) -> set[int]:
                 dropped.update(range(0, k + 1))  # "The ministry said (that) ..."
                 if k + 1 < n and lows[k + 1] == "that":
                     dropped.add(k + 1)
+                elif lows[k] in _TELL and that:
+                    # whom it was said to: "The minister told the BBC that ..."
+                    dropped.update(range(k + 1, k + 2 + lows[k + 1 : k + 5].index("that")))
     return dropped
 
 
@@ -326,6 +360,9 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
                 # "China's central bank", "the Japanese central bank": the bank's name
                 end, name = end + 2, entities.VARIANTS[name + " central bank"]
             name_at[start] = (end, name)
+    label = _speaker_label(tokens)
+    if label and name_at.get(label, (0,))[0] == label + 1 and lows[label] not in entities.VARIANTS:
+        del name_at[label]  # the claim's first word after a speaker label: 'MAYOR: "Rail ...'
     weak = None
     first = tokens[0] if tokens else None
     if (
