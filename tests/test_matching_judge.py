@@ -952,3 +952,54 @@ def test_whom_a_claim_was_told_is_attribution():
     assert relation(a, b) == OPPOSITE
     c = "The chancellor told the Financial Times that beer duty would rise in April."
     assert relation(a, c) is None
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("NYC", "New York City"),
+        ("LA", "Los Angeles"),
+        ("Côte d'Ivoire", "Ivory Coast"),
+        ("St Petersburg", "Saint Petersburg"),
+    ],
+)
+def test_city_and_country_short_forms_are_one_name(short, long):
+    assert (
+        relation(
+            f"{short} will ban diesel buses from 2030.", f"{long} will ban diesel buses from 2030."
+        )
+        == SAME
+    )
+    # another place is still another claim
+    assert (
+        relation(
+            f"{short} will ban diesel buses from 2030.", "Chicago will ban diesel buses from 2030."
+        )
+        is None
+    )
+
+
+def test_an_elided_particle_before_a_capital_is_part_of_a_name():
+    assert [k for k in read("Fans in Val d'Isère cheered the skiers.").names] == ["val d'isère"]
+    # a lower-case word after it is not
+    assert read("Fans in Val d'or cheered the skiers.").names == ("val",)
+
+
+@pytest.mark.parametrize(
+    ("active", "passive", "swapped"),
+    [
+        (
+            "Ukraine shot down a Russian drone over Kharkiv.",
+            "A Russian drone was shot down by Ukraine over Kharkiv.",
+            "A Ukrainian drone was shot down by Russia over Kharkiv.",
+        ),
+        (
+            "Police caught the burglar in the garden.",
+            "The burglar was caught by police in the garden.",
+            "Police were caught by the burglar in the garden.",
+        ),
+    ],
+)
+def test_a_passive_with_an_irregular_participle_is_turned_round(active, passive, swapped):
+    assert relation(active, passive) == SAME
+    assert relation(active, swapped) is None  # the roles reversed

@@ -47,6 +47,14 @@ czechia|czech republic|czech
 eswatini|swaziland
 netherlands|holland|dutch
 ivory coast|côte d'ivoire|cote d'ivoire
+new york city|nyc|n.y.c.
+new york|ny|n.y.
+los angeles|la|l.a.
+washington dc|washington d.c.|dc|d.c.
+st petersburg|saint petersburg
+democratic republic of the congo|drc|dr congo
+east timor|timor-leste
+cape verde|cabo verde
 germany|german|germans
 france|french
 china|chinese|prc
@@ -212,7 +220,17 @@ def _and_prefix(tokens: list[Token]) -> bool:
 
 
 def _capitalised(token: Token) -> bool:
-    return token.kind == "abbr" or (token.kind == "word" and token.orig[:1].isupper())
+    return (
+        token.kind == "abbr"
+        or (
+            token.kind == "word"
+            and (
+                token.orig[:1].isupper()
+                # an elided particle before a capital: "Côte d'Ivoire", "Val d'Isère"
+                or (token.orig[1:2] == "'" and token.orig[2:3].isupper() and token.orig[0] in "dl")
+            )
+        )
+    )
 
 
 def spans(tokens: list[Token], used: set[int]) -> list[tuple[int, int]]:
