@@ -1003,3 +1003,80 @@ def test_an_elided_particle_before_a_capital_is_part_of_a_name():
 def test_a_passive_with_an_irregular_participle_is_turned_round(active, passive, swapped):
     assert relation(active, passive) == SAME
     assert relation(active, swapped) is None  # the roles reversed
+
+
+def test_faster_and_more_slowly_are_opposite_paces():
+    a = "House prices in Leeds are climbing faster than incomes."
+    assert relation(a, "House prices in Leeds are climbing more slowly than incomes.") == OPPOSITE
+    assert relation(a, "House prices in Leeds are climbing more quickly than incomes.") == SAME
+    # another place is not the opposite claim
+    assert relation(a, "House prices in York are climbing more slowly than incomes.") is None
+
+
+def test_beating_a_target_is_meeting_it_and_the_reverse_of_missing_it():
+    a = "The hospital trust beat its waiting-time target in June."
+    assert relation(a, "The hospital trust missed its waiting-time target in June.") == OPPOSITE
+    assert relation(a, "The hospital trust met its waiting-time target in June.") == SAME
+    # beating a rival is still a change, not a goal met
+    assert read("The trust beat its rivals in June.").directions == {"change": (1,)}
+    assert relation(a, "The hospital trust missed its waiting-time target in July.") is None
+
+
+def test_not_a_single_is_no():
+    a = "The council said it would not sell a single playing field."
+    assert relation(a, "No playing field will be sold, the council said.") == SAME
+    # "a single" without a negation is a qualifier like any other word
+    assert "singl" in read("The council sold a single playing field.").words
+
+
+def test_degree_adverbs_and_concessive_prepositions_say_nothing():
+    a = "Obesity among children in Year 6 declined slightly in 2025."
+    assert relation(a, "Childhood obesity in Year 6 fell marginally in 2025.") == SAME
+    assert relation(a, "Childhood obesity in Year 6 rose marginally in 2025.") == OPPOSITE
+    b = "The regatta went ahead on Saturday despite the wind."
+    assert relation(b, "The regatta was called off on Saturday because of the wind.") == OPPOSITE
+    assert relation(b, "The regatta was called off on Sunday because of the wind.") is None
+
+
+def test_a_hyphenated_unit_before_daily_is_no_rate():
+    a = "A 30-minute daily swim lowers blood pressure."
+    assert relation(a, "A daily swim of 30 minutes lowers blood pressure.") == SAME
+    assert relation(a, "A daily swim of 40 minutes lowers blood pressure.") is None
+    # after the figure at the end of a clause it is still a rate
+    assert [q.dim for q in figures("She swims 30 minutes daily.")] == ["duration/day"]
+
+
+def test_a_team_noun_after_its_country_stands_for_it():
+    a = "Wales's footballers beat Croatia 2-1 in Cardiff."
+    assert relation(a, "Wales beat Croatia 2-1 in Cardiff.") == SAME
+    assert relation(a, "Croatia beat Wales 2-1 in Cardiff.") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        (
+            "Heavy snow closed 40 roads in Powys.",
+            "Heavy snowfall closed 40 roads in Powys.",
+            "Heavy snowfall closed 50 roads in Powys.",
+        ),
+        (
+            "Heavy rain flooded 40 roads in Powys.",
+            "Heavy downpours flooded 40 roads in Powys.",
+            "Heavy downpours flooded 40 roads in Gwynedd.",
+        ),
+        (
+            "The shop will stop selling single-use cups.",
+            "The shop will stop selling disposable cups.",
+            "The shop will stop selling disposable paper cups.",
+        ),
+        (
+            "Fuel costs for farmers rose 9%.",
+            "Fuel expenses for farmers rose 9%.",
+            "Fuel expenses for farmers rose 19%.",
+        ),
+    ],
+)
+def test_weather_and_everyday_synonyms(a, b, near):
+    assert relation(a, b) == SAME
+    assert relation(a, near) is None

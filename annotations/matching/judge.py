@@ -97,8 +97,22 @@ COMMON_ENDINGS = (
     "ers",
     "ies",
 )
-# Nouns that stand for the name next to them: "the Japanese government" says what "Japan" says.
-STANDS_FOR_NAME = frozenset({"government", "administration", "authorities", "officials"})
+# Nouns that stand for the name next to them: "the Japanese government" says what "Japan" says,
+# "England's cricketers beat India" what "England beat India" says.
+STANDS_FOR_NAME = frozenset(
+    split_words(
+        "government administration authorities officials team squad cricketers footballers players"
+    )
+)
+# Verbs of doing better than something, and what a claim can do better than: "beat its
+# target", "exceeded expectations" say that a goal was met ("missed its target" the reverse).
+SURPASS = frozenset(stem(word) for word in split_words("beat exceed surpass top outperform"))
+GOALS = frozenset(
+    split_words(
+        "target targets goal goals forecast forecasts expectation expectations estimate "
+        "estimates projection projections"
+    )
+)
 # Quantifiers by class: "most GPs" and "all GPs" are different claims.
 QUANTIFIERS = {
     "all": "all",
@@ -320,6 +334,22 @@ def _attribution(tokens: list[Token]) -> set[int]:
     return dropped
 
 
+def _aims_at_goal(tokens: list[Token], i: int) -> bool:
+    """Whether the noun phrase at `i` is a goal: "its target", "its waiting-time target",
+    "analysts' forecasts" (up to two words before the noun)."""
+    k = i
+    while k < len(tokens) and tokens[k].low in DETERMINERS:
+        k += 1
+    for m in range(k, min(len(tokens), k + 3)):
+        if m > i and tokens[m].gap:
+            return False
+        if tokens[m].low in GOALS:
+            return True
+        if tokens[m].low in STOP:
+            return False
+    return False
+
+
 def _word(lows: list[str], i: int) -> tuple[str, int]:
     """The word at `i`, or the phrase starting there reduced to one word, and its length."""
     if lows[i] not in PHRASE_STARTS:
@@ -426,6 +456,9 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
         elif word in DIRECTIONS or stemmed in DIRECTIONS or canon(word) in DIRECTIONS:
             # a synonym of a direction word is one too ("backed" as "approved")
             axis, sign = DIRECTIONS.get(word) or DIRECTIONS.get(stemmed) or DIRECTIONS[canon(word)]
+            if stemmed in SURPASS and _aims_at_goal(tokens, i + length):
+                # "beat its target" / "missed its target": whether a goal was reached
+                axis, sign = "attainment", 1
             directions.setdefault(axis, []).append(sign)
             kinds[i] = ("word", "~" + axis, length)
             if stemmed in SENSES:
@@ -441,6 +474,12 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             and (i == 0 or lows[i - 1] in DETERMINERS)
         ):
             pass  # a description before a name: "the sprinter Amy Cole" says "Amy Cole"
+        elif (
+            word == "single"
+            and lows[i - 1] == "a"
+            and any(w in NEGATIONS for w in lows[max(0, i - 5) : i - 1])
+        ):
+            pass  # "did not close a single library" is "closed no library"
         elif word not in STOP and len(word) > 1:
             kinds[i] = ("word", canon(word), length)
             surface[canon(word)] = word

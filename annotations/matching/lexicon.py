@@ -269,6 +269,7 @@ STOP = frozenset(
     people person manage managed manages managing past
     one following part number amount level total kind type lot last next
     sharply steeply significantly dramatically substantially considerably markedly rapidly
+    slightly marginally modestly somewhat despite across throughout amid amidst
 """
     )
 )
@@ -413,6 +414,17 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("came", "off", "the", "rails"): "derail",
     ("come", "off", "the", "rails"): "derail",
     ("comes", "off", "the", "rails"): "derail",
+    # a comparison of pace: "rising more slowly" is "rising slower"
+    ("more", "slowly"): "slower",
+    ("more", "quickly"): "faster",
+    ("more", "rapidly"): "faster",
+    ("less", "quickly"): "slower",
+    ("less", "rapidly"): "slower",
+    ("due", "to"): "because",
+    ("owing", "to"): "because",
+    ("single", "use"): "disposable",
+    ("e", "cigarette"): "vape",
+    ("e", "cigarettes"): "vape",
     ("first", "place"): "gold",
     ("gold", "medal"): "gold",
     ("top", "spot"): "gold",
@@ -425,7 +437,7 @@ _SYNONYMS = """
 unemployment joblessness
 job employment post position role vacancy
 rise increase climb grow jump soar surge gain rebound boost raise hike expand swell spike
-  mount advance escalate skyrocket
+  mount advance escalate skyrocket enlarge
 fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract sink
   sag slip plummet dwindle diminish slash reduction
 win beat defeat triumph
@@ -458,14 +470,14 @@ flee escape
 help assist aid
 build construct erect
 need require
-child kid youngster
+child kid youngster childhood
 teenager teen adolescent
 pupil student schoolchild
 government administration authorities
 leader head chief
 law legislation act bill statute
 rule regulation
-cost price
+cost price expense
 revenue turnover
 criticize condemn denounce slam
 admit acknowledge concede
@@ -474,6 +486,8 @@ discover uncover unearth
 quake earthquake tremor
 storm gale
 flood flooding deluge
+snow snowfall
+rain rainfall downpour
 blaze wildfire inferno
 harvest crop
 carrier airline
@@ -653,6 +667,7 @@ _DIRECTIONS = {
     "happening": ("proceed", "cancel postpone"),
     "truth": ("true accurate correct", "false inaccurate incorrect wrong"),
     "life": ("survive alive", "die dead kill"),
+    "pace": ("faster quicker", "slower"),
 }
 DIRECTIONS: dict[str, tuple[str, int]] = {}
 for _axis, (_up, _down) in _DIRECTIONS.items():

@@ -475,7 +475,17 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
                 f"{dim or ''}/{RATE_ADVERBS.get(tokens[j + 1].low, tokens[j + 1].low.rstrip('s'))}"
             )
             j += 2  # "2% a month", "€3 per journey"
-        elif j < n and tokens[j].low in RATE_ADVERBS:
+        elif (
+            j < n
+            and tokens[j].low in RATE_ADVERBS
+            and not (
+                j + 1 < n
+                and tokens[j + 1].kind == "word"
+                and not tokens[j + 1].gap
+                and tokens[j + 1].low not in STOP
+            )
+        ):
+            # "20 minutes daily" (but in "a 20-minute daily walk" "daily" goes with the noun)
             dim, j = f"{dim or ''}/{RATE_ADVERBS[tokens[j].low]}", j + 1
         if low == "one" and dim is None and j == start + 1:
             # "one of the", "no one": a pronoun more often than a figure
