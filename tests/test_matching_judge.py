@@ -1080,3 +1080,51 @@ def test_a_team_noun_after_its_country_stands_for_it():
 def test_weather_and_everyday_synonyms(a, b, near):
     assert relation(a, b) == SAME
     assert relation(a, near) is None
+
+
+def test_an_ordinal_of_a_scale_word_is_that_ordinal():
+    assert figures("The zoo sold its one millionth ticket.") == figures(
+        "The zoo sold its 1,000,000th ticket."
+    )
+    assert (
+        relation(
+            "The zoo sold its one millionth ticket on Friday.",
+            "The zoo sold its 1,000,000th ticket on Friday.",
+        )
+        == SAME
+    )
+    assert (
+        relation(
+            "The zoo sold its one millionth ticket on Friday.",
+            "The zoo sold its two millionth ticket on Friday.",
+        )
+        is None
+    )
+
+
+def test_lifted_is_raised_and_lifting_a_ban_is_scrapping_it():
+    a = "The building society lifted its mortgage rate to 5.2%."
+    assert relation(a, "The building society raised its mortgage rate to 5.2%.") == SAME
+    assert relation(a, "The building society cut its mortgage rate to 5.2%.") == OPPOSITE
+    b = "The council lifted the ban on e-scooters in the park."
+    assert relation(b, "The council scrapped the ban on e-scooters in the park.") == SAME
+    assert relation(b, "The council imposed a ban on e-scooters in the park.") is None
+
+
+def test_a_name_swapped_with_a_longer_name_that_starts_alike_is_a_swap():
+    a = "The mayor of Millbrook is suing the Millbrook Gazette over an editorial."
+    b = "The Millbrook Gazette is suing the mayor of Millbrook over an editorial."
+    assert relation(a, b) is None and reasons(a, b) == ("actor",)
+    assert (
+        relation(a, "The mayor of Millbrook is suing the Millbrook Gazette over an editorial.")
+        == SAME
+    )
+
+
+def test_rough_sleeping_is_street_homelessness_and_faulted_is_criticised():
+    a = "Rough sleeping in Bristol rose to a record high in 2025."
+    assert relation(a, "Homelessness in Bristol climbed to an all-time high in 2025.") == SAME
+    assert relation(a, "Homelessness in Bristol climbed to an all-time high in 2024.") is None
+    c = "The report criticised Jane Holt's handling of the floods."
+    assert relation(c, "The report faulted Jane Holt's handling of the floods.") == SAME
+    assert relation(c, "The report faulted Tom Reid's handling of the floods.") is None

@@ -645,8 +645,8 @@ def _transposed(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether b is a with two groups of words swapped around a middle that stays:
     "the landlord owes the tenant" / "the tenant owes the landlord"."""
     mapped = []
-    for y in b:  # b's words in a's spelling ("@biden" for "@joe biden")
-        mapped.append(next((x for x in a if _equal(x, y)), y))
+    for y in b:  # b's words in a's spelling ("@biden" for "@joe biden"), the same first
+        mapped.append(y if y in a else next((x for x in a if _equal(x, y)), y))
     shared = set(a) & set(mapped)
     x = [w for w in a if w in shared]
     y = [w for w in mapped if w in shared]

@@ -425,6 +425,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("single", "use"): "disposable",
     ("e", "cigarette"): "vape",
     ("e", "cigarettes"): "vape",
+    ("rough", "sleeping"): "homelessness",
+    ("rough", "sleepers"): "homeless",
     ("first", "place"): "gold",
     ("gold", "medal"): "gold",
     ("top", "spot"): "gold",
@@ -437,7 +439,7 @@ _SYNONYMS = """
 unemployment joblessness
 job employment post position role vacancy
 rise increase climb grow jump soar surge gain rebound boost raise hike expand swell spike
-  mount advance escalate skyrocket enlarge
+  mount advance escalate skyrocket enlarge lift
 fall drop decline decrease shrink slump plunge tumble slide dip reduce lower contract sink
   sag slip plummet dwindle diminish slash reduction
 win beat defeat triumph
@@ -479,7 +481,7 @@ law legislation act bill statute
 rule regulation
 cost price expense
 revenue turnover
-criticize condemn denounce slam
+criticize condemn denounce slam fault
 admit acknowledge concede
 confirm verify
 discover uncover unearth
@@ -639,7 +641,7 @@ NOT_NEGATING_AFTER = {
 _DIRECTIONS = {
     "change": (
         "rise increase climb grow jump soar surge gain rebound boost raise hike expand widen add "
-        "skyrocket "
+        "skyrocket lift "
         "accelerate swell spike mount advance escalate strengthen improve win beat defeat "
         "overtake outperform outpace more greater larger bigger higher above exceed surpass "
         "outnumber ahead better stronger dearer costlier",
@@ -681,7 +683,7 @@ for _axis, (_up, _down) in _DIRECTIONS.items():
 # Words with a second sense that a rewording may use instead: "axed the plan" is "scrapped the
 # plan" (but "axed 300 jobs" is "cut" them), "won a contract" and "raised $5m" are "secured"
 # them. The word matches the other sense's word too.
-_SENSES = {"axe": "abolish", "win": "receive", "raise": "receive"}
+_SENSES = {"axe": "abolish", "win": "receive", "raise": "receive", "lift": "abolish"}
 SENSES: dict[str, str] = {}
 for _word, _other in _SENSES.items():
     SENSES[stem(_word)] = _other

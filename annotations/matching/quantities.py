@@ -48,6 +48,8 @@ ORDINALS = {
         )
     )
 }
+# Ordinals of the scale words: "the one millionth visitor" is the 1,000,000th.
+SCALE_ORDINALS = {"hundredth": 100.0, "thousandth": 1e3, "millionth": 1e6, "billionth": 1e9}
 # Denominators of fractions: "a third", "two-thirds", "three quarters", "one fifth".
 DENOMINATORS = {
     "half": 2,
@@ -204,7 +206,15 @@ MULTIPLIERS = {
 
 # The words a quantity can start with (the others are skipped at once).
 TRIGGERS = frozenset(
-    [*SMALL, *TENS, *ORDINALS, *ALONE, *MULTIPLIERS, "a", "an", "per", "hat", "quarter", "quarters"]
+    [
+        *SMALL,
+        *TENS,
+        *ORDINALS,
+        *SCALE_ORDINALS,
+        *ALONE,
+        *MULTIPLIERS,
+        *split_words("a an per hat quarter quarters"),
+    ]
 )
 
 
@@ -337,6 +347,11 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             took.update((i, i + 1))
             i += 2
             continue
+        if low in SCALE_ORDINALS and before not in ("a", "an"):
+            found.append(Quantity(SCALE_ORDINALS[low], "ordinal", 1.0))  # "its millionth"
+            took.add(i)
+            i += 1
+            continue
         if low in ORDINALS and before not in ("a", "an") and before not in SMALL:
             found.append(Quantity(float(ORDINALS[low]), "ordinal", 1.0))
             took.add(i)
@@ -409,6 +424,11 @@ def extract(tokens: list[Token], used: set[int]) -> tuple[list[Quantity], set[in
             i = start + 1
             continue
         value, precision, j = figure
+        if j < n and tokens[j].low in SCALE_ORDINALS:  # "one millionth", "the 10 thousandth"
+            found.append(Quantity(value * SCALE_ORDINALS[tokens[j].low], "ordinal", 1.0))
+            took.update(range(start, j + 1))
+            i = j + 1
+            continue
         if tokens[i].kind == "num" and j < n and tokens[j].low in ("st", "nd", "rd", "th"):
             found.append(Quantity(value, "ordinal", 1.0))
             took.update(range(start, j + 1))
