@@ -1128,3 +1128,21 @@ def test_rough_sleeping_is_street_homelessness_and_faulted_is_criticised():
     c = "The report criticised Jane Holt's handling of the floods."
     assert relation(c, "The report faulted Jane Holt's handling of the floods.") == SAME
     assert relation(c, "The report faulted Tom Reid's handling of the floods.") is None
+
+
+def test_a_hyphenated_compound_also_written_solid_is_one_word():
+    a = "The start-up raised £3m to open a second bakery."
+    assert relation(a, "The startup raised £3m to open a second bakery.") == SAME
+    assert relation(a, "The startup raised £5m to open a second bakery.") is None
+    assert [t.hyphen for t in tokenize("a start-up's plan")] == [False, False, True, False]
+    # a compound that is not a word written solid stays two words
+    assert "solar" in read("The start-up makes solar-powered lamps.").words
+
+
+def test_under_control_is_contained_and_set_to_is_will():
+    a = "Crews brought the Ridge blaze under control on Monday."
+    assert relation(a, "Crews contained the Ridge blaze on Monday.") == SAME
+    assert relation(a, "Crews contained the Ridge blaze on Tuesday.") is None
+    b = "Bus fares in Leeds are set to rise by 5% in May."
+    assert relation(b, "Bus tickets in Leeds will rise by 5% in May.") == SAME
+    assert relation(b, "Bus tickets in Leeds will fall by 5% in May.") == OPPOSITE

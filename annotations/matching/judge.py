@@ -76,6 +76,10 @@ SCOPE = 0.7
 WEAK_NAMES = 0.7
 # ... or when both first words are this rare (weights.py: Zipf frequency 4 or below).
 RARE_NAME = 3.0
+# A hyphenated compound is read as one word when the words joined are an English word this
+# common (weights.py: Zipf frequency 3 or more): "start-up" is "startup", "co-operation"
+# "cooperation"; "single-use" stays two words.
+SOLID = 4.0
 # Unmatched content words this alike (rapidfuzz ratio) count as one: spelling variants and
 # inflections the stemmer misses.
 FUZZY = 85
@@ -438,6 +442,11 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
             i += 1
             continue
         word, length = _word(lows, i)
+        if length == 1 and i + 1 < n and tokens[i + 1].hyphen and i + 1 not in used:
+            joined = word + lows[i + 1]
+            if joined.isalpha() and weights.weight(joined) <= SOLID:
+                # a compound also written solid is that word: "start-up", "e-mail", "set-up"
+                word, length = joined, 2
         following = lows[i + length] if i + length < n else ""
         stemmed = stem(word)
         if following == "that" and word in CLAIM_IS_TRUE:

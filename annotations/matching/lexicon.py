@@ -30,6 +30,7 @@ class Token(NamedTuple):
     start: int  # offset in the normalised text
     gap: bool = False  # punctuation between this token and the one before (a clause boundary)
     colon: bool = False  # a colon or a dash before it: "Rents up 8%: Daft.ie"
+    hyphen: bool = False  # joined to the word before by a hyphen: "start-up"
 
 
 _TOKEN = re.compile(
@@ -73,6 +74,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         if kind == "word":
             low = orig.lower()
+            hyphen = between == "-" and bool(tokens) and tokens[-1].kind == "word"
             if low.endswith("n't") and len(low) > 3:
                 head = low[:-3]
                 tokens.append(Token(_NT_STEMS.get(head, head), orig[:-3], kind, start, gap, colon))
@@ -82,7 +84,7 @@ def tokenize(text: str) -> list[Token]:
                 low, orig = low[:-2], orig[:-2]
             elif low.endswith("'"):
                 low, orig = low[:-1], orig[:-1]
-            tokens.append(Token(low, orig, kind, start, gap, colon))
+            tokens.append(Token(low, orig, kind, start, gap, colon, hyphen))
             continue
         tokens.append(Token(orig.lower(), orig, kind, start, gap, colon))
     return tokens
@@ -425,6 +427,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("single", "use"): "disposable",
     ("e", "cigarette"): "vape",
     ("e", "cigarettes"): "vape",
+    ("under", "control"): "contain",
+    ("set", "to"): "will",
     ("rough", "sleeping"): "homelessness",
     ("rough", "sleepers"): "homeless",
     ("first", "place"): "gold",
@@ -463,6 +467,7 @@ sell
 company firm business corporation enterprise group
 car vehicle automobile
 train rail railway
+fare ticket
 big large huge major massive vast
 small little minor tiny
 die death dead fatality perish kill slay
