@@ -1146,3 +1146,22 @@ def test_under_control_is_contained_and_set_to_is_will():
     b = "Bus fares in Leeds are set to rise by 5% in May."
     assert relation(b, "Bus tickets in Leeds will rise by 5% in May.") == SAME
     assert relation(b, "Bus tickets in Leeds will fall by 5% in May.") == OPPOSITE
+
+
+def test_a_record_high_is_a_peak():
+    a = "Gas demand in Ireland hit a record high during the cold snap."
+    assert (
+        relation(a, "Gas demand in Ireland reached an all-time high during the cold spell.") == SAME
+    )
+    assert relation(a, "Gas demand in Ireland reached an all-time low during the cold spell.") == (
+        OPPOSITE
+    )
+
+
+def test_fire_after_an_article_or_a_noun_is_a_blaze_not_a_dismissal():
+    a = "Crews fought a house fire in Hull for six hours."
+    assert relation(a, "Crews fought a house blaze in Hull for six hours.") == SAME
+    assert relation(a, "Crews fought a house blaze in Hull for nine hours.") is None
+    # the verb is still a dismissal
+    assert read("The bank will fire 300 staff.").directions == {"employment": (-1,)}
+    assert relation("The bank will fire 300 staff.", "The bank will hire 300 staff.") == OPPOSITE

@@ -462,6 +462,18 @@ def read(text: str, language: str = "en", published: date | None = None) -> Read
                 # "up 5%", "over 40,000" (but "jailed over £3m fraud")
                 directions.setdefault("change", []).append(DIRECTION_NEAR_NUMBER[word])
                 kinds[i] = ("word", "~change", length)
+        elif (
+            word == "fire"
+            and i > 0
+            and (
+                lows[i - 1] in DETERMINERS
+                or (lows[i - 1] not in STOP and not lows[i - 1].endswith("s"))
+                or (i - 1 in used)
+                or any(name_at.get(k, (0,))[0] == i for k in range(max(0, i - 4), i))
+            )
+        ):
+            kinds[i] = ("word", canon("blaze"), 1)  # "the fire", "a house fire": a blaze
+            surface[canon("blaze")] = word
         elif word in DIRECTIONS or stemmed in DIRECTIONS or canon(word) in DIRECTIONS:
             # a synonym of a direction word is one too ("backed" as "approved")
             axis, sign = DIRECTIONS.get(word) or DIRECTIONS.get(stemmed) or DIRECTIONS[canon(word)]
