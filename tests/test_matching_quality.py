@@ -33,8 +33,9 @@ FLOORS = {
     "round2/heldout": (0.91, 0.71, 0.79),
     # The third set, measured once when it was new, before any rule looked at it (tuning 0.927
     # 0.531 0.714; heldout 0.907 0.521 0.778): a fresh measure of the judge, far below the
-    # first two on recall because it holds twice as many paraphrases and synonyms.
-    "round3/tuning": (0.92, 0.53, 0.71),
+    # first two on recall because it holds twice as many paraphrases and synonyms. Its tuning
+    # half, read since then, at the figures of the rules written from it (0.971 0.708 0.857).
+    "round3/tuning": (0.97, 0.70, 0.85),
     "round3/heldout": (0.90, 0.52, 0.77),
 }
 # The most of a set's retrieved distractors (pairs the search would propose that are not the
