@@ -23,6 +23,8 @@ from annotations.models import Sentence
 
 NOTE_MAX = 10_000
 EVIDENCE_MAX_ITEMS = 20
+# A verdict's correction log, as a file may give it: a bound for what a file may ask us to write.
+CORRECTIONS_MAX = 1_000
 STANCES = ("supports", "refutes", "context")
 LABEL_MAX = 50  # Label.slug
 
@@ -83,6 +85,19 @@ class ReviewRecordInput(serializers.Serializer):
         return data
 
 
+class CorrectionRecordInput(serializers.Serializer):
+    """One entry of a published verdict's correction log."""
+
+    label_before = fields.TextField(max_length=LABEL_MAX)
+    label_after = fields.TextField(max_length=LABEL_MAX)
+    note = fields.TextField(
+        max_length=NOTE_MAX, required=False, allow_blank=True, trim_whitespace=False, default=""
+    )
+    # None: the editor's account is gone (the log keeps the correction).
+    editor = UsernameField(required=False, allow_null=True, default=None)
+    created_at = fields.DateTimeField()
+
+
 class VerdictRecordInput(serializers.Serializer):
     label = fields.TextField(max_length=LABEL_MAX)
     rationale = fields.TextField(
@@ -101,6 +116,10 @@ class VerdictRecordInput(serializers.Serializer):
     version = _column(minimum=1)
     created_at = fields.DateTimeField()
     updated_at = fields.DateTimeField()
+    # Exports from before corrections were exported carry none.
+    corrections = CorrectionRecordInput(
+        many=True, required=False, default=list, max_length=CORRECTIONS_MAX
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["updated_at"] < data["created_at"]:

@@ -119,6 +119,7 @@ def expected_records(article) -> list[dict]:
                 "version": 1,
                 "created_at": "2026-03-03T09:00:00Z",
                 "updated_at": "2026-03-03T09:00:00Z",
+                "corrections": [],
             },
         },
         {
@@ -617,7 +618,7 @@ def test_bad_parameters_answer_400_with_the_field_and_message(editor_client, que
     assert response.json() == errors
 
 
-@pytest.mark.parametrize(("format", "budget"), [("jsonl", 6), ("csv", 7), ("claimreview", 7)])
+@pytest.mark.parametrize(("format", "budget"), [("jsonl", 7), ("csv", 8), ("claimreview", 8)])
 def test_queries_do_not_grow_with_the_number_of_sentences(
     editor_client, editor, reviewer, django_assert_max_num_queries, format, budget
 ):
@@ -627,8 +628,9 @@ def test_queries_do_not_grow_with_the_number_of_sentences(
     #   3. the sentences (DECLARE of a server-side cursor on PostgreSQL)
     #   4. the reviews of the page's sentences (a page is 2,000 sentences)
     #   5. the verdicts of the page's sentences
-    #   6. the tags of the page's articles
-    #   7. the page's articles (with their bodies for json and jsonl)
+    #   6. their corrections (read when the page has a verdict)
+    #   7. the tags of the page's articles
+    #   8. the page's articles (with their bodies for json and jsonl)
     for size in (10, 500):
         article = article_create(sentences=size)
         for sentence in article.sentences.all()[: size // 5]:
@@ -640,6 +642,9 @@ def test_queries_do_not_grow_with_the_number_of_sentences(
                 rationale="R",
                 evidence=[{"url": "https://example.org/r"}],
                 published=True,
+            )
+            services.verdict_set(
+                sentence=sentence, user=editor, label="mixed", rationale="R", correction="C"
             )
         with django_assert_max_num_queries(budget):
             response = editor_client.get(f"/api/export/?format={format}&article={article.pk}")
@@ -825,6 +830,13 @@ def pinned(reviewer, reviewer2, editor, settings):
         services.review_save(
             sentence=alder, reviewer=reviewer2, label="false", evidence=PINNED_EVIDENCE
         )
+        services.verdict_set(
+            sentence=bridge,
+            user=editor,
+            label="accurate",
+            rationale="The council's notice says Monday 2 March.",
+            correction="We added the date the notice gives.",
+        )
 
 
 PINNED = Path(__file__).parent / "data" / "exports"
@@ -897,3 +909,43 @@ def test_bad_export_filters_answer_400(editor_client, query, field):
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_a_published_verdict_carries_its_correction_log_oldest_first(editor_client, story, editor):
+    first = story.sentences.get(index=0)
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=UTC), tick=False):
+        services.verdict_set(
+            sentence=first,
+            user=editor,
+            label="mixed",
+            rationale="The notice says Monday.",
+            correction="The date was not given.",
+        )
+    with time_machine.travel(datetime(2026, 3, 6, 9, 0, tzinfo=UTC), tick=False):
+        services.verdict_set(
+            sentence=first,
+            user=editor,
+            label="mixed",
+            rationale="The notice says Monday 2 March.",
+            correction="We quote the notice.",
+        )
+
+    verdict = jsonl(editor_client.get("/api/export/?format=jsonl"))[0]["verdict"]
+
+    assert verdict["corrected_at"] == "2026-03-06T09:00:00Z"
+    assert verdict["corrections"] == [
+        {
+            "label_before": "accurate",
+            "label_after": "mixed",
+            "note": "The date was not given.",
+            "editor": "ed",
+            "created_at": "2026-03-05T09:00:00Z",
+        },
+        {
+            "label_before": "mixed",
+            "label_after": "mixed",
+            "note": "We quote the notice.",
+            "editor": "ed",
+            "created_at": "2026-03-06T09:00:00Z",
+        },
+    ]

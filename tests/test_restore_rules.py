@@ -185,6 +185,66 @@ def test_a_verdict_decided_by_a_reviewer_is_refused(records, superuser):
     )
 
 
+def correction(**changes) -> dict:
+    return {
+        "label_before": "false",
+        "label_after": "mixed",
+        "note": "We were wrong about the date.",
+        "editor": "ed",
+        "created_at": "2026-03-05T09:00:00Z",
+        **changes,
+    }
+
+
+def test_a_verdicts_correction_log_is_restored(records, superuser, editor):
+    records[0]["verdict"]["corrections"] = [correction(), correction(label_before="mixed")]
+
+    summary = restore_with(records, superuser)
+
+    assert summary.failed == []
+    verdict = Verdict.objects.get()
+    assert [
+        (c.label_before.slug, c.label_after.slug, c.note, c.editor, c.created_at.isoformat())
+        for c in verdict.corrections.order_by("id")
+    ] == [
+        ("false", "mixed", "We were wrong about the date.", editor, "2026-03-05T09:00:00+00:00"),
+        ("mixed", "mixed", "We were wrong about the date.", editor, "2026-03-05T09:00:00+00:00"),
+    ]
+
+
+def test_a_correction_with_an_unknown_label_is_refused(records, superuser):
+    records[0]["verdict"]["corrections"] = [correction(label_after="ghost")]
+    before = counts()
+
+    [line] = restore_with(records, superuser).failed
+
+    assert line.startswith(
+        "x.jsonl:1: sentence 0: verdict correction: label 'ghost' does not exist; choose one of "
+    )
+    assert counts() == before
+
+
+def test_a_correction_by_a_reviewer_is_refused(records, superuser):
+    records[0]["verdict"]["corrections"] = [correction(editor="rita")]
+    assert_refused(
+        records,
+        superuser,
+        "sentence 0: verdict correction: editor 'rita' is not an editor, so the correction is "
+        "not theirs; name an editor or a superuser, or null.",
+    )
+
+
+def test_a_correction_without_its_date_is_refused(records, superuser):
+    records[0]["verdict"]["corrections"] = [correction(created_at=None)]
+    before = counts()
+
+    [line] = restore_with(records, superuser).failed
+
+    assert line.startswith("x.jsonl:1: sentence 0: verdict: corrections")
+    assert "created_at" in line
+    assert counts() == before
+
+
 def test_a_review_appearing_twice_is_refused(records, superuser):
     records[0]["reviews"][1]["reviewer"] = "rita"
     assert_refused(

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from annotations import exports, services
 from annotations.management.commands.demo import DEMO_USERS
-from annotations.models import Article, History, Review, Sentence, Tag, Verdict
+from annotations.models import Article, Correction, History, Review, Sentence, Tag, Verdict
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def import_articles(*paths: Path, user: str | None = None) -> tuple[str, str]:
 def empty_database() -> None:
     """Delete everything an export holds, in the order the PROTECT foreign keys require."""
     History.objects.all().delete()
+    Correction.objects.all().delete()
     Verdict.objects.all().delete()
     Review.objects.all().delete()
     Sentence.objects.all().delete()
@@ -65,6 +66,14 @@ def without_ids(records: list[dict]) -> list[dict]:
 @pytest.mark.parametrize("format", ["jsonl", "json"])
 def test_export_import_export_gives_identical_records(tmp_path, format):
     call_command("demo", "--no-serve", stdout=StringIO(), stderr=StringIO())
+    published = Verdict.objects.filter(published=True).select_related("label").first()
+    services.verdict_set(
+        sentence=published.sentence_id,
+        user=get_user_model().objects.get(username="editor"),
+        label=published.label,
+        rationale=published.rationale + " The minutes are dated.",
+        correction="We added the date of the minutes.",
+    )
     before = export(tmp_path / f"before.{format}", format=format)
     # The demo covers what must survive: every status, notes, evidence, verdicts, tags.
     assert {r["sentence"]["status"] for r in before} == {
@@ -78,6 +87,9 @@ def test_export_import_export_gives_identical_records(tmp_path, format):
     assert any(r["verdict"] and r["verdict"]["published"] for r in before)
     assert any(r["verdict"] and not r["verdict"]["published"] for r in before)
     assert any(r["verdict"] and r["verdict"]["evidence"] for r in before)
+    assert [c["note"] for r in before if r["verdict"] for c in r["verdict"]["corrections"]] == [
+        "We added the date of the minutes."
+    ]
     articles = Article.objects.count()
     reviews, verdicts = Review.objects.count(), Verdict.objects.count()
 
@@ -93,6 +105,7 @@ def test_export_import_export_gives_identical_records(tmp_path, format):
     after = export(tmp_path / f"after.{format}", format=format)
     assert without_ids(after) == without_ids(before)
     assert (Review.objects.count(), Verdict.objects.count()) == (reviews, verdicts)
+    assert Correction.objects.get().note == "We added the date of the minutes."
 
 
 def test_restored_reviews_and_verdicts_are_in_the_history_with_the_superuser_as_actor(

@@ -16,7 +16,12 @@ Record format (json and jsonl), one per sentence:
                   "updated_at"}],
      "verdict": {"label", "rationale", "decided_by", "is_consensus", "needs_attention",
                  "evidence", "published", "published_at", "corrected_at", "version",
-                 "created_at", "updated_at"} | null}
+                 "created_at", "updated_at",
+                 "corrections": [{"label_before", "label_after", "note", "editor",
+                                  "created_at"}]} | null}
+
+`verdict.corrections` is the public correction log of a fact-check (oldest first): each change
+made to it while published, with the note to readers.
 
 `article.body` appears only in the first record of each article in the stream (it is needed to
 recreate the article exactly, see services.article_restore, and repeating it on every sentence

@@ -3,9 +3,10 @@
 Sentences are read in (article id, sentence index) order through one server-side cursor on
 PostgreSQL (a plain cursor, which also streams, on SQLite), as tuples, never model instances;
 each query's columns are named by a row shape below, so records are built by name.
-Rows are processed in pages of PAGE_SIZE sentences: one query fetches the reviews of a page,
-and one query each fetches the metadata, body and tags of at most ARTICLE_BATCH new articles,
-so the number of queries grows with pages, never with rows.
+Rows are processed in pages of PAGE_SIZE sentences: one query each fetches the reviews, the
+verdicts and (when there are verdicts) their corrections of a page, and one query each fetches
+the metadata, body and tags of at most ARTICLE_BATCH new articles, so the number of queries
+grows with pages, never with rows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from annotations.models import Article, Review, Sentence, Verdict
+from annotations.models import Article, Correction, Review, Sentence, Verdict
 from annotations.replica import read_alias
 
 PAGE_SIZE = 2000
@@ -131,6 +132,18 @@ REVIEW_COLUMNS = (
     "version",
     "created_at",
     "updated_at",
+)
+
+
+# A correction of a published verdict, as the corrections query reads it (its sentence, then
+# the exported fields in order).
+CORRECTION_COLUMNS = (
+    "verdict__sentence_id",
+    "label_before__slug",
+    "label_after__slug",
+    "note",
+    "editor__username",
+    "created_at",
 )
 
 
@@ -252,15 +265,16 @@ class _IdIn(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
 
 
-def _in_page(sentence_ids: list[int]) -> Q | Lookup:
-    """A filter on `sentence_id` for the rows of a page's sentences (and maybe a few others)."""
+def _in_page(sentence_ids: list[int], field: str = "sentence_id") -> Q | Lookup:
+    """A filter on `field` (a sentence's id) for the rows of a page's sentences (and maybe a
+    few others)."""
     low, high = min(sentence_ids), max(sentence_ids)
     if high - low < 2 * len(sentence_ids):
         # Sentences imported together have consecutive ids, so a page is mostly one range:
         # planned at once and read in one index range scan, 10% faster overall than the list.
         # The few other sentences' rows cost little and are never looked up.
-        return Q(sentence_id__gte=low, sentence_id__lte=high)
-    return _IdIn(F("sentence_id"), sentence_ids)  # a filtered export's page is sparse
+        return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return _IdIn(F(field), sentence_ids)  # a filtered export's page is sparse
 
 
 def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -290,14 +304,15 @@ def page_reviews(sentence_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def page_verdicts(sentence_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The verdicts of a page's sentences (and maybe of a few others) as exported, by sentence."""
+    """The verdicts of a page's sentences (and maybe of a few others) as exported, by sentence,
+    each with its corrections (read only when the page has a verdict)."""
     rows = (
         Verdict.objects.filter(_in_page(sentence_ids))
         # Decoded by orjson below, as the reviews' evidence.
         .annotate(evidence_json=Cast("evidence", TextField()))
         .values_list(*VERDICT_COLUMNS)
     )
-    return {
+    verdicts = {
         verdict.sentence_id: {
             "label": verdict.label,
             "rationale": verdict.rationale,
@@ -311,9 +326,27 @@ def page_verdicts(sentence_ids: list[int]) -> dict[int, dict[str, Any]]:
             "version": verdict.version,
             "created_at": verdict.created_at,
             "updated_at": verdict.updated_at,
+            "corrections": [],
         }
         for verdict in map(_verdict_row, rows)
     }
+    if verdicts:
+        corrections = (
+            Correction.objects.filter(_in_page(sentence_ids, "verdict__sentence_id"))
+            .order_by("verdict__sentence_id", "created_at", "id")
+            .values_list(*CORRECTION_COLUMNS)
+        )
+        for sentence_id, before, after, note, editor, created_at in corrections:
+            verdicts[sentence_id]["corrections"].append(
+                {
+                    "label_before": before,
+                    "label_after": after,
+                    "note": note,
+                    "editor": editor,
+                    "created_at": created_at,
+                }
+            )
+    return verdicts
 
 
 def articles_by_id(ids: list[int], *, with_body: bool) -> dict[int, tuple[dict[str, Any], str]]:

@@ -2,8 +2,8 @@
 
 An exported article is recreated exactly, not re-imported: the same body and metadata, the same
 sentences (offsets, paragraphs, kinds; never re-segmented), and the same reviews and verdicts
-with their versions and timestamps. Only database ids, and the article's own import time and
-importer, are new.
+with their versions and timestamps, and the verdicts' correction logs. Only database ids, and
+the article's own import time and importer, are new.
 
 Nothing in the records is taken on trust:
 
@@ -11,7 +11,8 @@ Nothing in the records is taken on trust:
   of records that carry them fails whole, rather than creating the bare article, which would
   then make the superuser's later restore of the same export a duplicate.
 * Users are looked up, never created: a reviewer must be an active account that may review, a
-  verdict's `decided_by` an active editor or superuser (or null for a consensus of reviewers).
+  verdict's `decided_by` an active editor or superuser (or null for a consensus of reviewers),
+  and so is a correction's `editor` (or null).
 * Indexes must number the sentences 0..n-1 in the order of the text, paragraphs may not
   decrease along it, and every sentence is exactly `body[start:end]`, with no overlap or hole.
 * Derived values are recomputed: statuses (services.status.status_for), the consensus flag
@@ -33,7 +34,7 @@ from django.db import transaction
 
 from annotations import permissions, restore_input
 from annotations.errors import Forbidden, InvalidInput
-from annotations.models import Article, History, Label, Review, Sentence, Verdict
+from annotations.models import Article, Correction, History, Label, Review, Sentence, Verdict
 from annotations.services import summaries
 from annotations.services.articles import (
     ArticleInput,
@@ -92,7 +93,8 @@ _Users = tuple[dict[str, AbstractBaseUser], set[tuple[str, str]]]
 
 
 def _user(username: str, users: _Users, where: str, *, role: str) -> AbstractBaseUser:
-    """The account named in a review (role "reviewer") or a verdict (role "decided_by")."""
+    """The account named in a review (role "reviewer"), a verdict (role "decided_by") or a
+    verdict's correction (role "editor")."""
     found, checked = users
     user = found.get(username)
     if user is not None and (username, role) in checked:
@@ -117,6 +119,12 @@ def _user(username: str, users: _Users, where: str, *, role: str) -> AbstractBas
             where,
             f"decided_by {username!r} is not an editor, so the verdict is not theirs; name an "
             "editor or a superuser, or null for a consensus of reviewers.",
+        )
+    if role == "editor" and not permissions.is_editor(user):
+        raise _fail(
+            where,
+            f"editor {username!r} is not an editor, so the correction is not theirs; name an "
+            "editor or a superuser, or null.",
         )
     checked.add((username, role))
     return user
@@ -274,6 +282,24 @@ def _verdict(
     return verdict
 
 
+def _corrections(
+    data: dict[str, Any], verdict: Verdict, where: str, labels: dict[str, Label], users: _Users
+) -> list[Correction]:
+    """The correction log of a restored verdict (an editor made each correction)."""
+    here = f"{where}: verdict correction"
+    return [
+        Correction(
+            verdict=verdict,
+            label_before=_label(item["label_before"], labels, here),
+            label_after=_label(item["label_after"], labels, here),
+            note=item["note"],
+            editor=(_user(item["editor"], users, here, role="editor") if item["editor"] else None),
+            created_at=item["created_at"],
+        )
+        for item in data["corrections"]
+    ]
+
+
 def article_restore(
     *,
     records: Sequence[Mapping[str, Any]],
@@ -320,10 +346,18 @@ def article_restore(
         for data in cleaned
         if data["verdict"] and data["verdict"]["decided_by"]
     }
+    usernames |= {
+        item["editor"]
+        for data in cleaned
+        if data["verdict"]
+        for item in data["verdict"]["corrections"]
+        if item["editor"]
+    }
     found = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": usernames})
     users: _Users = ({user.get_username(): user for user in found}, set())
     reviews: list[_Pending] = []
     verdicts: list[_Pending] = []
+    corrections: list[Correction] = []
     for position, (data, sentence) in enumerate(zip(cleaned, sentences, strict=True)):
         where = f"sentence {sentence.index}"
         mine = _reviews(data["reviews"], where, labels, users)
@@ -331,6 +365,7 @@ def article_restore(
         if data["verdict"]:
             verdict = _verdict(data["verdict"], where, labels, users, mine)
             verdicts.append((position, verdict))
+            corrections += _corrections(data["verdict"], verdict, where, labels, users)
         reviews += [(position, review) for review in mine]
         # Derived, never read from the file: a stored "pending" beside a verdict would make
         # the next agreeing review create a second verdict.
@@ -340,7 +375,7 @@ def article_restore(
             setattr(sentence, key, value)
 
     with duplicate_on_conflict(fields.checksum), transaction.atomic():
-        article = _write(fields, imported_by, sentences, reviews, verdicts)
+        article = _write(fields, imported_by, sentences, reviews, verdicts, corrections)
         if dry_run:
             transaction.set_rollback(True)
     return ImportResult(article=article, created=not dry_run, sentence_count=len(sentences))
@@ -352,6 +387,7 @@ def _write(
     sentences: list[Sentence],
     reviews: list[_Pending],
     verdicts: list[_Pending],
+    corrections: list[Correction],
 ) -> Article:
     article = article_new(fields, imported_by)
     article.save(force_insert=True)
@@ -385,5 +421,7 @@ def _write(
             for item in items
         ]
     History.objects.bulk_create(history, batch_size=1000)
+    # Each correction's verdict has its id now (bulk_create above); Django reads it from there.
+    Correction.objects.bulk_create(corrections, batch_size=1000)
     summaries.article_summaries_refresh([article.pk])
     return article
