@@ -4,8 +4,8 @@
 is held at the figures the judge reached on it (rounded down) in the report run of
 benchmarks/matching_eval.py --final: the three tuning sets (the tuning pool) and the three
 held-out sets, which no rule was tuned on and which are below the goal of 0.9
-(docs/claim-matching.md, "Quality"), so that a change that makes matching worse fails here. Raising a held-out floor
-needs a better judge measured in a new round, not retuning to that set.
+(docs/claim-matching.md, "Quality"), so that a change that makes matching worse fails here.
+Raising a held-out floor needs a better judge measured in a new round, not retuning to that set.
 """
 
 from __future__ import annotations
