@@ -245,6 +245,34 @@ def test_a_correction_without_its_date_is_refused(records, superuser):
     assert counts() == before
 
 
+@pytest.mark.parametrize(("bad", "message"), [(NUL, NUL_MESSAGE), (SURROGATE, SURROGATE_MESSAGE)])
+@pytest.mark.parametrize("field", ["label_before", "label_after", "note", "editor"])
+def test_nul_and_lone_surrogates_in_a_correction_are_refused(
+    records, superuser, field, bad, message
+):
+    records[0]["verdict"]["corrections"] = [correction(**{field: bad})]
+    before = counts()
+
+    [line] = restore_with(records, superuser).failed
+
+    assert line.startswith(f"x.jsonl:1: sentence 0: verdict: corrections[1].{field}: ")
+    assert message in line and "\x00" not in line
+    line.encode("utf-8")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_correction_date_out_of_range_in_utc_is_refused(records, superuser, value):
+    records[0]["verdict"]["corrections"] = [correction(created_at=value)]
+    before = counts()
+
+    [line] = restore_with(records, superuser).failed
+
+    assert line.startswith("x.jsonl:1: sentence 0: verdict: corrections[1].created_at")
+    assert line.endswith(OUT_OF_RANGE)
+    assert counts() == before
+
+
 def test_a_review_appearing_twice_is_refused(records, superuser):
     records[0]["reviews"][1]["reviewer"] = "rita"
     assert_refused(
