@@ -333,7 +333,7 @@ def page_verdicts(sentence_ids: list[int]) -> dict[int, dict[str, Any]]:
     if verdicts:
         corrections = (
             Correction.objects.filter(_in_page(sentence_ids, "verdict__sentence_id"))
-            .order_by("verdict__sentence_id", "created_at", "id")
+            .order_by("created_at", "id")
             .values_list(*CORRECTION_COLUMNS)
         )
         for sentence_id, before, after, note, editor, created_at in corrections:

@@ -46,6 +46,7 @@ from .lexicon import (
     PHRASES,
     SENSES,
     SPEECH,
+    SPEECH_AS_NOUN_AFTER,
     SPEECH_WITH_THAT,
     STOP,
     TIME_NOUNS,
@@ -264,16 +265,6 @@ def _role_order(tokens: list[Token], used: set[int]) -> list[int]:
     return list(range(n))
 
 
-# After these a speech word is a noun, not someone speaking: "recalled 40,000 doorbells after
-# reports that their batteries could overheat", "amid warnings that", "the claim that".
-_SPEECH_AS_NOUN_AFTER = frozenset(
-    split_words(
-        "a an the after amid despite following over about of with without by these those such "
-        "new recent further fresh"
-    )
-)
-
-
 # Speech verbs whose object is the listener: "told the BBC that ...", "warned MPs that ...".
 _TELL = frozenset(
     split_words("tell told tells warn warned warns assure assured assures inform informed informs")
@@ -320,7 +311,7 @@ def _attribution(tokens: list[Token]) -> set[int]:
             end = next((m for m in range(k + 2, n) if tokens[m].gap), n)
             dropped.update(range(k, end))
         elif (lows[k] in SPEECH or lows[k] in SPEECH_WITH_THAT) and not (
-            k > 0 and lows[k - 1] in _SPEECH_AS_NOUN_AFTER
+            k > 0 and lows[k - 1] in SPEECH_AS_NOUN_AFTER
         ):
             start = max(s for s in clause_starts if s <= k)
             end = next((m for m in range(k + 1, n) if tokens[m].gap), n)

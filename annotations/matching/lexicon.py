@@ -738,5 +738,13 @@ SPEECH_WITH_THAT = frozenset(
         "indicate indicated indicates acknowledged ruled rules "
     )
 )
+# After these a speech word is a noun, not someone speaking: "recalled 40,000 doorbells after
+# reports that their batteries could overheat", "amid warnings that", "the claim that".
+SPEECH_AS_NOUN_AFTER = frozenset(
+    split_words(
+        "a an the after amid despite following over about of with without by these those such "
+        "new recent further fresh"
+    )
+)
 # Prefixes that negate an adjective: "illegal", "unsafe", "non-binding", "dishonest".
 NEGATING_PREFIXES = ("un", "il", "im", "in", "ir", "non", "dis")

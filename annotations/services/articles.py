@@ -142,6 +142,8 @@ def articles_import(
     refuses the batch (another import stored one of the bodies meanwhile, or a value it
     rejects) each article is tried again on its own, so one bad article fails alone.
     """
+    if not inputs:
+        return []
     outcomes: list[ImportResult | DomainError | None] = [None] * len(inputs)
     stored = _stored_checksums([fields.checksum for fields in inputs])
     first: dict[str, int] = {}  # checksum -> position of the batch's first article with it
@@ -159,11 +161,12 @@ def articles_import(
             continue
         first[fields.checksum] = position
         new.append((position, _New(article_new(fields, imported_by), segments, fields.tags)))
-    try:
-        with transaction.atomic():
-            _store([item for _, item in new])
-    except DatabaseError:
-        return [_import_alone(fields, imported_by) for fields in inputs]
+    if new:
+        try:
+            with transaction.atomic():
+                _store([item for _, item in new])
+        except DatabaseError:
+            return [_import_alone(fields, imported_by) for fields in inputs]
     for position, item in new:
         outcomes[position] = ImportResult(item.article, True, len(item.segments))
     for position, fields in enumerate(inputs):
@@ -215,8 +218,6 @@ class _New:
 
 def _store(new: list[_New]) -> None:
     """Insert new articles with their sentences, tags and summaries (inside a transaction)."""
-    if not new:
-        return
     _articles_insert([item.article for item in new])
     _sentences_insert([(item.article.pk, item.segments) for item in new])
     tags_attach([(item.article.pk, item.tags) for item in new])
