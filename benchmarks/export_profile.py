@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/export_profile.py --memory [--database-url URL]
     .venv/bin/python benchmarks/export_profile.py --cursor [--repeat 4] [--database-url URL]
+    .venv/bin/python benchmarks/export_profile.py --cpu [--database-url URL]
 
 Reads the database `benchmarks/export_bench.py` fills (default factcheck_export_bench; run
 that first). `--memory` exports everything as JSONL through the real view, as the benchmark's
@@ -9,13 +10,17 @@ fresh process does, and after every chunk reads `tracemalloc`'s current and peak
 peak reset each time): what Python holds between chunks, and the most it held while making
 each one. `--cursor` reads the export's sentence rows through a named psycopg2 cursor in pages
 of 2,000, with the verdict, its label and its editor joined in and without them, taking turns,
-and prints the median wall and CPU seconds of each.
+and prints the median wall and CPU seconds of each. `--cpu` exports everything as JSONL through
+the real view under cProfile, in this process, and prints the 25 functions that took the most
+time of their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import pstats
 import statistics
 import sys
 import time
@@ -42,13 +47,28 @@ PLAIN = (
 )
 
 
-def memory() -> None:
+def _client():
+    """A client signed in as the benchmark's editor, the export's code warmed up."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username="bench_editor"))
     b"".join(client.get("/api/export/?format=jsonl&article=1").streaming_content)  # warm up
+    return client
+
+
+def cpu(top: int) -> None:
+    profile = cProfile.Profile()
+    client = _client()
+    profile.enable()
+    b"".join(client.get("/api/export/?format=jsonl").streaming_content)
+    profile.disable()
+    pstats.Stats(profile).sort_stats("tottime").print_stats(top)
+
+
+def memory() -> None:
+    client = _client()
     gc.collect()
     tracemalloc.start()
     held, peaks = [], []
@@ -101,6 +121,7 @@ def main() -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--memory", action="store_true")
     what.add_argument("--cursor", action="store_true")
+    what.add_argument("--cpu", action="store_true")
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
@@ -109,6 +130,8 @@ def main() -> None:
     django_setup(args.database_url)
     if args.memory:
         memory()
+    elif args.cpu:
+        cpu(top=25)
     else:
         cursor(args.database_url, args.repeat)
 
