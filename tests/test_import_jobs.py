@@ -271,6 +271,31 @@ def test_the_preview_shows_the_split_and_what_would_be_skipped_storing_nothing(e
     assert Article.objects.count() == 1 and ImportJob.objects.count() == 1
 
 
+def test_the_preview_splits_each_body_once(editor_client, monkeypatch):
+    from annotations import segmentation
+
+    bodies = []
+    real = segmentation.segment
+    monkeypatch.setattr(
+        segmentation, "segment", lambda body, language: bodies.append(body) or real(body, language)
+    )
+    news = jsonl(
+        {"title": "Fares", "body": "Fares rose 12% in May. Advert"},
+        {"title": "Dues", "body": "Harbour dues rose 4% this year."},
+    )
+
+    response = editor_client.post(
+        "/api/imports/preview/", {"files": [upload("news.jsonl", news)]}, format="multipart"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert bodies == ["Fares rose 12% in May. Advert", "Harbour dues rose 4% this year."]
+    assert response.json()["sentences"] == [
+        {"text": "Fares rose 12% in May.", "kind": "claim"},
+        {"text": "Advert", "kind": "boilerplate"},
+    ]
+
+
 def test_reviewers_may_not_preview(reviewer_client):
     response = reviewer_client.post("/api/imports/preview/", {"text": "Fares rose."})
     assert response.status_code == 403

@@ -51,6 +51,8 @@ class ImportResult:
     article: Article
     created: bool
     sentence_count: int
+    # A dry run of a new article: how its body would be split (nothing is stored).
+    segments: tuple[segmentation.Segment, ...] = ()
 
 
 def _duplicate_error(existing: Article) -> Duplicate:
@@ -123,7 +125,9 @@ def article_import(
     segments = _segments(fields)
     article = article_new(fields, imported_by)
     if dry_run:
-        return ImportResult(article=article, created=False, sentence_count=len(segments))
+        return ImportResult(
+            article=article, created=False, sentence_count=len(segments), segments=tuple(segments)
+        )
 
     with duplicate_on_conflict(fields.checksum), transaction.atomic():
         _store([_New(article, segments, fields.tags)])

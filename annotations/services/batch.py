@@ -48,6 +48,9 @@ class Outcome:
     line: str
     article_id: int | None = None
     message: str = ""
+    # A dry run of a new article (not a restored one): (text, kind) of the sentences it would
+    # be split into.
+    sentences: tuple[tuple[str, str], ...] = ()
 
 
 def record_import(
@@ -88,7 +91,14 @@ def _outcome(origin: str, result: ImportResult | DomainError, *, dry_run: bool =
     line = printable(
         f"{origin}: {ident} {result.article.title!r}, {result.sentence_count} sentences"
     )
-    return Outcome("created", origin, line, None if dry_run else result.article.pk)
+    body = result.article.body
+    return Outcome(
+        "created",
+        origin,
+        line,
+        None if dry_run else result.article.pk,
+        sentences=tuple((body[s.start : s.end], s.kind) for s in result.segments),
+    )
 
 
 # Plain records are stored this many at a time (services.articles_import).

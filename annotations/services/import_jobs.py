@@ -23,7 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations import permissions, readers, segmentation
+from annotations import permissions, readers
 from annotations.errors import Forbidden, InvalidInput, TooLarge
 from annotations.models import Article, ImportFile, ImportJob
 from annotations.restore_input import printable
@@ -161,12 +161,8 @@ def import_preview(uploads: Sequence[Upload], defaults: dict[str, Any]) -> Previ
                     duplicate_of=outcome.article_id if outcome.kind == "skipped" else None,
                 )
             )
-            if outcome.kind == "created" and not sentences and record.restore is None:
-                body, language = str(data["body"]), str(data.get("language") or "en")
-                sentences = [
-                    (body[segment.start : segment.end], segment.kind)
-                    for segment in segmentation.segment(body, language)
-                ]
+            if not sentences:  # the first new article's, as the dry run split it
+                sentences = list(outcome.sentences)
         if more:
             break
     return Preview(items=items, sentences=sentences, more=more)
