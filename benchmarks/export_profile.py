@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/export_profile.py --memory [--database-url URL]
     .venv/bin/python benchmarks/export_profile.py --cursor [--repeat 4] [--database-url URL]
     .venv/bin/python benchmarks/export_profile.py --cpu [--database-url URL]
+    .venv/bin/python benchmarks/export_profile.py --server-json [--repeat 4] [--database-url URL]
 
 Reads the database `benchmarks/export_bench.py` fills (default factcheck_export_bench; run
 that first). `--memory` exports everything as JSONL through the real view, as the benchmark's
@@ -12,7 +13,11 @@ each one. `--cursor` reads the export's sentence rows through a named psycopg2 c
 of 2,000, with the verdict, its label and its editor joined in and without them, taking turns,
 and prints the median wall and CPU seconds of each. `--cpu` exports everything as JSONL through
 the real view under cProfile, in this process, and prints the 25 functions that took the most
-time of their own.
+time of their own. `--server-json` asks whether PostgreSQL should build the JSON: it reads
+the sentence rows as the export does and writes each as a JSON line with orjson, then reads
+each sentence's object built by the server (`json_build_object`, the date formatted by
+`to_char`) and writes the same lines with that text embedded (`orjson.Fragment`), taking turns,
+and prints the median wall and CPU seconds of each.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +49,14 @@ JOINED = (
 )
 PLAIN = (
     f"SELECT {COLUMNS} s.status, s.updated_at FROM annotations_sentence s "
+    'ORDER BY s.article_id, s."index"'
+)
+
+SERVER_JSON = (
+    "SELECT json_build_object('id', s.id, 'index', s.\"index\", 'paragraph', s.paragraph, "
+    "'start', s.start, 'end', s.\"end\", 'text', s.text, 'kind', s.kind, 'status', s.status, "
+    "'updated_at', to_char(s.updated_at AT TIME ZONE 'UTC', "
+    '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'))::text FROM annotations_sentence s '
     'ORDER BY s.article_id, s."index"'
 )
 
@@ -116,12 +130,72 @@ def cursor(database_url: str, repeat: int) -> None:
         )
 
 
+def server_json(database_url: str, repeat: int) -> None:
+    import orjson
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    line = partial(orjson.dumps, option=orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE)
+
+    def in_python(rows: list[tuple]) -> bytes:
+        return b"".join(
+            [
+                line(
+                    {
+                        "sentence": {
+                            "id": ident,
+                            "index": index,
+                            "paragraph": paragraph,
+                            "start": start,
+                            "end": end,
+                            "text": text,
+                            "kind": kind,
+                            "status": status,
+                            "updated_at": updated,
+                        },
+                        "reviews": [],
+                        "verdict": None,
+                    }
+                )
+                for ident, _, index, paragraph, start, end, text, kind, status, updated in rows
+            ]
+        )
+
+    def in_server(rows: list[tuple]) -> bytes:
+        fragment = orjson.Fragment
+        return b"".join(
+            [line({"sentence": fragment(row[0]), "reviews": [], "verdict": None}) for row in rows]
+        )
+
+    def read(sql: str, write) -> tuple[float, float]:
+        connection.rollback()
+        rows = connection.cursor(name="export_profile")
+        wall, cpu = time.perf_counter(), time.process_time()
+        rows.execute(sql)
+        while page := rows.fetchmany(2000):
+            write(page)
+        rows.close()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    runs: dict[str, list[tuple[float, float]]] = {"python": [], "server": []}
+    for _ in range(repeat):
+        runs["python"].append(read(PLAIN, in_python))
+        runs["server"].append(read(SERVER_JSON, in_server))
+    connection.close()
+    for name, times in runs.items():
+        print(
+            f"JSON built in {name:6}: wall {statistics.median(t[0] for t in times):.2f} s, "
+            f"CPU {statistics.median(t[1] for t in times):.2f} s (median of {repeat})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--memory", action="store_true")
     what.add_argument("--cursor", action="store_true")
     what.add_argument("--cpu", action="store_true")
+    what.add_argument("--server-json", action="store_true")
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
@@ -132,6 +206,8 @@ def main() -> None:
         memory()
     elif args.cpu:
         cpu(top=25)
+    elif args.server_json:
+        server_json(args.database_url, args.repeat)
     else:
         cursor(args.database_url, args.repeat)
 
