@@ -43,25 +43,14 @@
     return data;
   }
 
+  const request = window.factcheckApi(csrf); // static/js/api.js
+
   async function call(method, url, body) {
-    let response;
     try {
-      response = await fetch(url, {
-        method,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-        body,
-      });
+      return await request(method, url, body);
     } catch (e) {
       return { status: 0, ok: false, payload: { detail: "The server could not be reached; try again." } };
     }
-    let payload;
-    try {
-      payload = await response.json();
-    } catch (e) {
-      payload = { detail: tooLarge(response.status) || "The server answered " + response.status + "." };
-    }
-    return { status: response.status, ok: response.ok, payload };
   }
 
   function tooLarge(status) {

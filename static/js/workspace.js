@@ -108,26 +108,7 @@
     return target.closest("input, textarea, select, [contenteditable=true]") !== null;
   }
 
-  async function api(method, url, body, headers) {
-    const response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: Object.assign(
-        { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-        headers || {}
-      ),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    let payload = null;
-    if (response.status !== 204) {
-      try {
-        payload = await response.json();
-      } catch (e) {
-        payload = { detail: "The server answered " + response.status + "." };
-      }
-    }
-    return { status: response.status, ok: response.ok, payload };
-  }
+  const api = window.factcheckApi(csrf); // static/js/api.js
 
   function messageOf(payload) {
     if (!payload) return "Something went wrong.";
