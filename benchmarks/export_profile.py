@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/export_profile.py --cursor [--repeat 4] [--database-url URL]
     .venv/bin/python benchmarks/export_profile.py --cpu [--database-url URL]
     .venv/bin/python benchmarks/export_profile.py --server-json [--repeat 4] [--database-url URL]
+    .venv/bin/python benchmarks/export_profile.py --halves [--repeat 4] [--database-url URL]
 
 Reads the database `benchmarks/export_bench.py` fills (default factcheck_export_bench; run
 that first). `--memory` exports everything as JSONL through the real view, as the benchmark's
@@ -17,7 +18,12 @@ time of their own. `--server-json` asks whether PostgreSQL should build the JSON
 the sentence rows as the export does and writes each as a JSON line with orjson, then reads
 each sentence's object built by the server (`json_build_object`, the date formatted by
 `to_char`) and writes the same lines with that text embedded (`orjson.Fragment`), taking turns,
-and prints the median wall and CPU seconds of each.
+and prints the median wall and CPU seconds of each. `--halves` asks what two processes would
+gain, as COPY has two workers: the whole export in one fresh process (this script with
+--part all), then the first and the second half of the articles exported at the same moment by
+two fresh processes (--part 0 and --part 1, each with its own snapshot; the records are not
+interleaved into one stream), taking turns, and prints the median wall seconds of each (from
+the moment the processes, set up and warmed up, are told to start, to the end of the last).
 """
 
 from __future__ import annotations
@@ -189,6 +195,64 @@ def server_json(database_url: str, repeat: int) -> None:
         )
 
 
+def part(which: str) -> None:
+    """In a fresh process: export all or one half of the articles when told to, print the time."""
+    from annotations.exports import rows
+    from annotations.models import Article
+
+    client = _client()
+    if which != "all":
+        ids = list(Article.objects.order_by("id").values_list("id", flat=True))
+        low, high = (
+            (ids[0], ids[len(ids) // 2 - 1]) if which == "0" else (ids[len(ids) // 2], ids[-1])
+        )
+        every = rows.sentences_for_export
+        rows.sentences_for_export = lambda params, **kwargs: every(params, **kwargs).filter(
+            article_id__gte=low, article_id__lte=high
+        )
+    print("ready", flush=True)
+    sys.stdin.readline()
+    started = time.perf_counter()
+    b"".join(client.get("/api/export/?format=jsonl").streaming_content)
+    print(f"{time.perf_counter() - started:.3f}", flush=True)
+
+
+def halves(database_url: str, repeat: int) -> None:
+    import subprocess
+
+    def run(parts: list[str]) -> float:
+        children = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--part", which, "--database-url", database_url],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for which in parts
+        ]
+        for child in children:
+            while child.stdout.readline().strip() != "ready":
+                pass
+        started = time.perf_counter()
+        for child in children:
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        for child in children:
+            child.communicate()
+        took = time.perf_counter() - started
+        if any(child.returncode for child in children):
+            raise SystemExit("an export process failed (its error is above)")
+        return took
+
+    runs: dict[str, list[float]] = {"one process, all": [], "two processes, a half each": []}
+    for _ in range(repeat):
+        runs["one process, all"].append(run(["all"]))
+        runs["two processes, a half each"].append(run(["0", "1"]))
+    for name, times in runs.items():
+        spread = ", ".join(f"{t:.2f}" for t in times)
+        print(f"{name:27}: {statistics.median(times):.2f} s (median of {repeat}: {spread})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     what = parser.add_mutually_exclusive_group(required=True)
@@ -196,6 +260,8 @@ def main() -> None:
     what.add_argument("--cursor", action="store_true")
     what.add_argument("--cpu", action="store_true")
     what.add_argument("--server-json", action="store_true")
+    what.add_argument("--halves", action="store_true")
+    what.add_argument("--part", choices=("all", "0", "1"), help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
@@ -208,6 +274,10 @@ def main() -> None:
         cpu(top=25)
     elif args.server_json:
         server_json(args.database_url, args.repeat)
+    elif args.halves:
+        halves(args.database_url, args.repeat)
+    elif args.part:
+        part(args.part)
     else:
         cursor(args.database_url, args.repeat)
 
