@@ -27,6 +27,7 @@ result shows as growth.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import io
 import json
@@ -39,6 +40,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import bench_users, django_setup, work_empty  # noqa: E402
@@ -274,22 +276,43 @@ class NullSink:
 
 
 class PeakRSS:
-    """Resident memory of this process, sampled every 5 ms by a thread (and on demand)."""
+    """Resident memory of this process (sampled every 5 ms by a thread, and on demand) and of
+    its helper processes (every 50 ms: finding them reads /proc)."""
 
     def __init__(self) -> None:
         import psutil
 
         self.process = psutil.Process()
         self.baseline = self.peak = self.process.memory_info().rss
+        # A helper's growth is its RSS above its RSS when first seen, a moment after the fork.
+        self._helpers: dict[int, tuple[Any, int, int]] = {}  # pid: process, first, peak
+        self._ticks = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def helpers_growth(self) -> int:
+        return max((peak - first for _, first, peak in self._helpers.values()), default=0)
 
     def sample(self) -> None:
         self.peak = max(self.peak, self.process.memory_info().rss)
 
+    def sample_helpers(self) -> None:
+        import psutil
+
+        known = [helper for helper, _, _ in self._helpers.values()]
+        for helper in {*known, *self.process.children()}:
+            with contextlib.suppress(psutil.NoSuchProcess):  # it has just finished
+                rss = helper.memory_info().rss
+                _, first, peak = self._helpers.get(helper.pid, (helper, rss, rss))
+                self._helpers[helper.pid] = (helper, first, max(peak, rss))
+
     def _run(self) -> None:
         while not self._stop.wait(0.005):
             self.sample()
+            self._ticks += 1
+            if self._ticks % 10 == 0:
+                self.sample_helpers()
 
     def __enter__(self) -> PeakRSS:
         self._thread.start()
@@ -321,7 +344,7 @@ def child(database_url: str) -> None:
     gc.collect()
 
     with PeakRSS() as memory:
-        started, cpu = time.perf_counter(), time.process_time()
+        started, before = time.perf_counter(), os.times()
         response = client.get("/api/export/?format=jsonl")
         assert response.status_code == 200, response.status_code
         size = lines = 0
@@ -330,20 +353,35 @@ def child(database_url: str) -> None:
             lines += chunk.count(b"\n")
             memory.sample()
         response.close()
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    growth = memory.peak - memory.baseline
+        seconds, after = time.perf_counter() - started, os.times()
+    # The helpers have been waited for, so their CPU time is in the children's figures.
+    cpu = after.user + after.system - before.user - before.system
+    helpers_cpu = (
+        after.children_user + after.children_system - before.children_user - before.children_system
+    )
     print(
-        json.dumps({"seconds": seconds, "cpu": cpu, "size": size, "lines": lines, "growth": growth})
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu + helpers_cpu,
+                "helpers_cpu": helpers_cpu,
+                "size": size,
+                "lines": lines,
+                "growth": memory.peak - memory.baseline,
+                "helpers_growth": memory.helpers_growth,
+            }
+        )
     )
 
 
-def export_in_child(database_url: str) -> dict:
+def export_in_child(database_url: str, workers: int) -> dict:
     """Run one export in a fresh Python process (see child) and return its figures."""
     result = subprocess.run(
         [sys.executable, __file__, "--child", "--database-url", database_url],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "FACTCHECK_EXPORT_WORKERS": str(workers)},
     )
     if result.returncode:
         sys.exit(f"the export process failed:\n{result.stderr}")
@@ -358,6 +396,13 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/factcheck_export_bench"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="FACTCHECK_EXPORT_WORKERS for the export (default 2); above 1, the export in one "
+        "process is measured beside it.",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -367,7 +412,8 @@ def main() -> None:
     django_setup(args.database_url)
     from django.db import connection
 
-    from annotations.models import Label, Sentence
+    from annotations.models import Article, ArticleSummary, Label, Sentence
+    from annotations.services.summaries import summaries_rebuild
 
     users = bench_users(REVIEWERS, EDITOR)
 
@@ -383,9 +429,15 @@ def main() -> None:
                 {name: user.pk for name, user in users.items()},
                 dict(Label.objects.values_list("slug", "id")),
             )
+        print(f"filled in {time.perf_counter() - started:,.0f} s")
+    if ArticleSummary.objects.count() != Article.objects.count():
+        # The summaries the services keep as articles are imported and reviewed, computed as a
+        # migration would; the export reads the sentence counts to split itself into pieces.
+        started = time.perf_counter()
+        summaries_rebuild()
         with connection.cursor() as cursor:  # Django runs in autocommit: VACUUM may run
             cursor.execute("VACUUM ANALYZE")
-        print(f"filled in {time.perf_counter() - started:,.0f} s")
+        print(f"summaries rebuilt in {time.perf_counter() - started:,.0f} s")
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -401,14 +453,16 @@ def main() -> None:
     dump = psycopg2.connect(args.database_url)
     dump.cursor().copy_expert(COPY_SQL, NullSink())  # warm the caches, untimed
 
-    export_runs, export_cpu, copy_runs, growth = [], [], [], 0
-    for _ in range(args.repeat):  # alternate, so that both see the same machine
-        run = export_in_child(args.database_url)
-        export_runs.append(run["seconds"])
-        export_cpu.append(run["cpu"])
-        size, lines = run["size"], run["lines"]
-        assert lines == args.sentences, (lines, args.sentences)
-        growth = max(growth, run["growth"])
+    # Alternated, so that each sees the same machine: the export as configured (helper
+    # processes), the export in one process (FACTCHECK_EXPORT_WORKERS=1), and COPY.
+    kinds = {"helpers": args.workers, "one process": 1} if args.workers > 1 else {"export": 1}
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    copy_runs = []
+    for _ in range(args.repeat):
+        for kind, workers in kinds.items():
+            run = export_in_child(args.database_url, workers)
+            assert run["lines"] == args.sentences, (run["lines"], args.sentences)
+            runs[kind].append(run)
 
         sink = NullSink()
         started = time.perf_counter()
@@ -417,33 +471,42 @@ def main() -> None:
     dump.close()
 
     mb = 1024 * 1024
-    export_seconds, copy_seconds = statistics.median(export_runs), statistics.median(copy_runs)
+    lines, copy_seconds = args.sentences, statistics.median(copy_runs)
     print(f"database:       {connection.vendor} ({connection.settings_dict['NAME']})")
     print(
         f"data:           {args.sentences:,} sentences, {articles:,} articles, "
         f"{reviews:,} reviews, {verdicts:,} verdicts"
     )
-    print(f"runs (s):       export {_seconds(export_runs)}; COPY {_seconds(copy_runs)}")
-    print(
-        f"export jsonl:   {export_seconds:7.2f} s  {lines / export_seconds:10,.0f} sentences/s  "
-        f"{size / mb:,.0f} MB  (median of {args.repeat})"
-    )
+    print(f"COPY runs (s):  {_seconds(copy_runs)}")
     print(
         f"COPY TO STDOUT: {copy_seconds:7.2f} s  {lines / copy_seconds:10,.0f} sentences/s  "
         f"{sink.size / mb:,.0f} MB  (median of {args.repeat})"
     )
-    print(f"ratio export/COPY: {copy_seconds / export_seconds:.2f}")
-    # CPU time is what the export's code costs; on a busy machine wall time also counts the wait
-    # for a core (and for PostgreSQL, whose share is in the COPY figure too).
-    print(
-        f"export process CPU: {_seconds(export_cpu)} s "
-        f"({lines / statistics.median(export_cpu):,.0f} sentences per CPU second, median)"
-    )
-    print(
-        f"peak memory growth: {growth / mb:,.1f} MB (psutil RSS of a fresh process per export, "
-        "from after its warm-up to the end, sampled every 5 ms and after each chunk; the "
-        "largest of the runs)"
-    )
+    for kind, workers in kinds.items():
+        seconds = statistics.median(run["seconds"] for run in runs[kind])
+        cpu = [run["cpu"] for run in runs[kind]]
+        size = runs[kind][-1]["size"]
+        print(f"\n{kind} (FACTCHECK_EXPORT_WORKERS={workers})")
+        print(f"  runs (s):          {_seconds([run['seconds'] for run in runs[kind]])}")
+        print(
+            f"  export jsonl:      {seconds:7.2f} s  {lines / seconds:10,.0f} sentences/s  "
+            f"{size / mb:,.0f} MB  (median of {args.repeat})"
+        )
+        print(f"  ratio export/COPY: {copy_seconds / seconds:.2f}")
+        # CPU time is what the export's code costs; on a busy machine wall time also counts the
+        # wait for a core (and for PostgreSQL, whose share is in the COPY figure too).
+        print(
+            f"  export CPU:        {_seconds(cpu)} s, of which helpers "
+            f"{_seconds([run['helpers_cpu'] for run in runs[kind]])} s "
+            f"({lines / statistics.median(cpu):,.0f} sentences per CPU second, median)"
+        )
+        print(
+            f"  peak memory growth: {max(run['growth'] for run in runs[kind]) / mb:,.1f} MB "
+            "(psutil RSS of a fresh process per export, from after its warm-up to the end, "
+            "sampled every 5 ms and after each chunk; the largest of the runs); helpers "
+            f"{max(run['helpers_growth'] for run in runs[kind]) / mb:,.1f} MB each at most "
+            "(RSS above a helper's own when first seen, every 50 ms)"
+        )
 
 
 def _seconds(runs: list[float]) -> str:

@@ -138,6 +138,9 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["annotations.replica.ReplicaRouter"]
+# Processes that build a large export at once on PostgreSQL (annotations/exports/parallel.py);
+# 1 builds every export in the process that serves it.
+EXPORT_WORKERS = env.int("FACTCHECK_EXPORT_WORKERS", default=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) serve the dashboards on PostgreSQL; SQLite builds the same

@@ -45,8 +45,9 @@ from annotations.exports.claimreview import (
     organisation,
 )
 from annotations.exports.csv import csv_cell, csv_chunks, csv_header
-from annotations.exports.jsonl import json_array, json_lines
-from annotations.exports.rows import ExportParams, in_snapshot, records, sentences_for_export
+from annotations.exports.jsonl import json_array, json_elements, json_lines
+from annotations.exports.parallel import ExportFailed, encoded
+from annotations.exports.rows import ExportParams, in_snapshot, sentences_for_export
 from annotations.fields import MAX_INT, datetime_in_range
 from annotations.models import Label, Sentence
 from annotations.replica import on_replica
@@ -54,6 +55,7 @@ from annotations.replica import on_replica
 __all__ = [
     "DEFAULT_BASE_URL",
     "FORMATS",
+    "ExportFailed",
     "ExportParams",
     "ExportQuery",
     "claimreview_for_verdict",
@@ -211,9 +213,9 @@ def export_stream(
     """The export in one of FORMATS, as a generator of bytes chunks, read from the replica if
     there is one (annotations/replica.py)."""
     if format == "json":
-        chunks = json_array(records(params, with_body=True))
+        chunks = json_array(encoded(params, json_elements, with_body=True))
     elif format == "jsonl":
-        chunks = json_lines(records(params, with_body=True))
+        chunks = encoded(params, json_lines, with_body=True)
     elif format == "csv":
         chunks = csv_chunks(params)
     elif format == "claimreview":

@@ -16,8 +16,9 @@ from typing import Any
 from django.conf import settings
 
 from annotations.exports.csv import iso
-from annotations.exports.jsonl import json_array
-from annotations.exports.rows import ExportParams, records
+from annotations.exports.jsonl import json_array, json_elements
+from annotations.exports.parallel import encoded
+from annotations.exports.rows import ExportParams
 from annotations.models import Label, Verdict
 
 
@@ -91,9 +92,9 @@ def claimreview_for_verdict(verdict: Verdict, *, base_url: str) -> dict[str, Any
 def claimreview_chunks(params: ExportParams, *, base_url: str) -> Iterator[bytes]:
     labels = {label.slug: label for label in Label.objects.all()}
 
-    def objects() -> Iterator[list[dict[str, Any]]]:
-        for batch in records(params, with_body=False, published_only=True):
-            yield [
+    def encode(batch: list[dict[str, Any]]) -> bytes:
+        return json_elements(
+            [
                 _claimreview(
                     sentence_id=record["sentence"]["id"],
                     text=record["sentence"]["text"],
@@ -106,5 +107,6 @@ def claimreview_chunks(params: ExportParams, *, base_url: str) -> Iterator[bytes
                 )
                 for record in batch
             ]
+        )
 
-    return json_array(objects())
+    return json_array(encoded(params, encode, with_body=False, published_only=True))

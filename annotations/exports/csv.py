@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from annotations.exports.rows import ExportParams, records, sentences_for_export
+from annotations.exports.parallel import encoded
+from annotations.exports.rows import ExportParams, sentences_for_export
 from annotations.models import Review
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
@@ -109,14 +110,14 @@ def _csv_row(record: dict[str, Any], review_slots: int) -> list[Any]:
 
 
 def csv_chunks(params: ExportParams) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     review_slots = _max_reviews(params)
-    writer.writerow(csv_header(review_slots))
-    for batch in records(params, with_body=False):
-        writer.writerows(_csv_row(record, review_slots) for record in batch)
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():  # nothing was exported: the header alone
-        yield buffer.getvalue().encode("utf-8")
+    header = io.StringIO()
+    csv.writer(header).writerow(csv_header(review_slots))
+    yield header.getvalue().encode("utf-8")
+
+    def encode(batch: list[dict[str, Any]]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(_csv_row(record, review_slots) for record in batch)
+        return buffer.getvalue().encode("utf-8")
+
+    yield from encoded(params, encode, with_body=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -44,6 +45,10 @@ class ExportParams:
     tag: str | None = None
     published_after: datetime | None = None
     published_before: datetime | None = None
+    # Articles with ids from `articles_from` up to, not including, `articles_before`: the piece
+    # of the export one helper process builds (parallel.py).
+    articles_from: int | None = None
+    articles_before: int | None = None
 
 
 class SentenceRow(NamedTuple):
@@ -166,36 +171,57 @@ _sentence_row = partial(tuple.__new__, SentenceRow)
 _verdict_row = partial(tuple.__new__, VerdictRow)
 
 
-def sentences_for_export(
-    params: ExportParams, *, published_only: bool = False
-) -> QuerySet[Sentence]:
-    """The filtered sentences in export order; `published_only`: with a published verdict."""
-    sentences = Sentence.objects.all()
-    if published_only:
-        # Publishing needs a rating of a claim (services/verdicts.py); checked again here.
-        sentences = sentences.filter(verdict__published=True, verdict__label__is_claim=True)
+def article_filter(params: ExportParams) -> Q:
+    """The filters on the article, for a model with an `article` foreign key (Sentence,
+    ArticleSummary)."""
+    condition = Q()
     if params.article is not None:
-        sentences = sentences.filter(article_id=params.article)
-    if params.status:
-        sentences = sentences.filter(status=params.status)
-    if params.updated_since:
-        sentences = sentences.filter(updated_at__gte=params.updated_since)
+        condition &= Q(article_id=params.article)
+    if params.articles_from is not None:
+        condition &= Q(article_id__gte=params.articles_from)
+    if params.articles_before is not None:
+        condition &= Q(article_id__lt=params.articles_before)
     if params.source:
-        sentences = sentences.filter(article__source=params.source)
+        condition &= Q(article__source=params.source)
     if params.tag:
         tagged = Article.tags.through.objects.filter(
             article_id=OuterRef("article_id"), tag__name=params.tag
         )
-        sentences = sentences.filter(Exists(tagged))
+        condition &= Q(Exists(tagged))
     if params.published_after:
-        sentences = sentences.filter(article__published_at__gte=params.published_after)
+        condition &= Q(article__published_at__gte=params.published_after)
     if params.published_before:
-        sentences = sentences.filter(article__published_at__lt=params.published_before)
+        condition &= Q(article__published_at__lt=params.published_before)
+    return condition
+
+
+def sentences_for_export(
+    params: ExportParams, *, published_only: bool = False
+) -> QuerySet[Sentence]:
+    """The filtered sentences in export order; `published_only`: with a published verdict."""
+    sentences = Sentence.objects.filter(article_filter(params))
+    if published_only:
+        # Publishing needs a rating of a claim (services/verdicts.py); checked again here.
+        sentences = sentences.filter(verdict__published=True, verdict__label__is_claim=True)
+    if params.status:
+        sentences = sentences.filter(status=params.status)
+    if params.updated_since:
+        sentences = sentences.filter(updated_at__gte=params.updated_since)
     if params.label:
         reviewed = Review.objects.filter(sentence=OuterRef("pk"), label__slug=params.label)
         decided = Verdict.objects.filter(sentence=OuterRef("pk"), label__slug=params.label)
         sentences = sentences.filter(Q(Exists(reviewed)) | Q(Exists(decided)))
     return sentences.order_by("article_id", "index")
+
+
+# Set while an export reads from a snapshot it opened itself (not a caller's transaction, whose
+# writes other connections cannot see): only then may helper processes share it (parallel.py).
+_own_snapshot: ContextVar[bool] = ContextVar("export_own_snapshot", default=False)
+
+
+def owns_snapshot() -> bool:
+    """Whether the export being read here runs in a REPEATABLE READ snapshot of its own."""
+    return _own_snapshot.get()
 
 
 @contextmanager
@@ -210,7 +236,13 @@ def _snapshot() -> Iterator[None]:
         return
     with transaction.atomic(using=alias), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+        # Set and set back, not reset by token: a streamed response's chunks may be read in
+        # copies of the context (ASGI), where a token from another context is refused.
+        _own_snapshot.set(True)
+        try:
+            yield
+        finally:
+            _own_snapshot.set(False)
 
 
 def in_snapshot(chunks: Iterator[bytes]) -> Iterator[bytes]:

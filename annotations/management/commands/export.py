@@ -66,7 +66,10 @@ class Command(BaseCommand):
         )
 
         if output == "-":
-            self._to_stdout(chunks)
+            try:
+                self._to_stdout(chunks)
+            except exports.ExportFailed as exc:
+                raise CommandError(str(exc)) from None
             return
         path = Path(output)
         # Written beside the target and renamed at the end: a failed export leaves no half file.
@@ -78,6 +81,9 @@ class Command(BaseCommand):
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+        except exports.ExportFailed as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(str(exc)) from None
         if options["verbosity"] > 0:
             self.stderr.write(f"wrote {output} ({size:,} bytes)")
 
