@@ -277,7 +277,7 @@ class NullSink:
 
 class PeakRSS:
     """Resident memory of this process (sampled every 5 ms by a thread, and on demand) and of
-    its helper processes (every 50 ms: finding them reads /proc)."""
+    its helper processes (every 50 ms)."""
 
     def __init__(self) -> None:
         import psutil
@@ -301,11 +301,29 @@ class PeakRSS:
         import psutil
 
         known = [helper for helper, _, _ in self._helpers.values()]
-        for helper in {*known, *self.process.children()}:
+        for helper in {*known, *self._children()}:
             with contextlib.suppress(psutil.NoSuchProcess):  # it has just finished
                 rss = helper.memory_info().rss
                 _, first, peak = self._helpers.get(helper.pid, (helper, rss, rss))
                 self._helpers[helper.pid] = (helper, first, max(peak, rss))
+
+    def _children(self) -> list[Any]:
+        """This process's children: from /proc/PID/task/TID/children (microseconds) where the
+        kernel has it, else from psutil (milliseconds: it reads every process's parent)."""
+        import psutil
+
+        pids: list[int] = []
+        try:
+            for thread in os.listdir(f"/proc/{self.process.pid}/task"):
+                with open(f"/proc/{self.process.pid}/task/{thread}/children") as file:
+                    pids += [int(pid) for pid in file.read().split()]
+        except OSError:
+            return self.process.children()
+        helpers = []
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                helpers.append(psutil.Process(pid))
+        return helpers
 
     def _run(self) -> None:
         while not self._stop.wait(0.005):

@@ -234,3 +234,31 @@ def matching_queued(monkeypatch) -> Iterator[list[list[int]]]:
     monkeypatch.setattr(tasks.articles_match, "delay", queued.append)
     yield queued
     conf.task_always_eager = eager
+
+
+@pytest.fixture
+def replica(settings):
+    """A read replica (DATABASE_REPLICA_URL): a second connection to the test database, on
+    PostgreSQL (an in-memory SQLite database cannot be opened twice)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from annotations.replica import REPLICA
+
+    primary = connections[DEFAULT_DB_ALIAS]
+    if primary.vendor != "postgresql":
+        pytest.skip("a second connection to the test database needs PostgreSQL")
+    # A second connection, under its own alias, to the database the test uses; made outside
+    # the configured aliases, so the test case's guard treats it as created on the fly.
+    config = {**connections.settings[DEFAULT_DB_ALIAS]}
+    connections.settings[REPLICA] = config
+    try:
+        second = connections.create_connection(REPLICA)
+    finally:
+        del connections.settings[REPLICA]
+    connections[REPLICA] = second
+    settings.DATABASES = {**settings.DATABASES, REPLICA: config}  # what the router looks at
+    try:
+        yield second
+    finally:
+        second.close()
+        del connections[REPLICA]

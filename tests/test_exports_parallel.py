@@ -18,12 +18,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from annotations import exports, services
 from annotations.exports import parallel
 from annotations.exports.rows import ExportParams
 from annotations.models import Sentence
+from annotations.replica import read_alias
 from tests.factories import article_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -232,3 +233,27 @@ def test_the_command_writes_the_helpers_bytes_to_stdout(newsroom, small_pieces):
     call_command("export", "--format", "csv", "--output", "-", stdout=out)
     assert small_pieces == [6]
     assert out.getvalue().encode() == export("csv")
+
+
+def test_helpers_read_where_the_export_reads_on_connections_of_their_own(
+    newsroom, small_pieces, replica, monkeypatch, tmp_path
+):
+    seen = tmp_path / "seen"
+    records = parallel.records
+
+    def noting(piece, **kwargs):
+        # In a helper: which database it reads, and whether through a connection it opened.
+        alias = read_alias()
+        own = all(connections[alias] is not inherited for inherited in parallel._inherited)
+        with seen.open("a") as file:
+            file.write(f"{alias} {own}\n")
+        return records(piece, **kwargs)
+
+    monkeypatch.setattr(parallel, "records", noting)
+    exported = export("jsonl")  # exports read from the replica when there is one
+
+    assert exported.count(b"\n") == 25
+    assert small_pieces == [6]
+    # Six pieces, three per helper.
+    assert seen.read_text().splitlines() == ["replica True"] * 6
+    assert Sentence.objects.count() == 25

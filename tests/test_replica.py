@@ -15,28 +15,6 @@ from tests.factories import article_create
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def replica(settings):
-    primary = connections[DEFAULT_DB_ALIAS]
-    if primary.vendor != "postgresql":
-        pytest.skip("a second connection to the test database needs PostgreSQL")
-    # A second connection, under its own alias, to the database the test uses; made outside
-    # the configured aliases, so the test case's guard treats it as created on the fly.
-    config = {**connections.settings[DEFAULT_DB_ALIAS]}
-    connections.settings[REPLICA] = config
-    try:
-        second = connections.create_connection(REPLICA)
-    finally:
-        del connections.settings[REPLICA]
-    connections[REPLICA] = second
-    settings.DATABASES = {**settings.DATABASES, REPLICA: config}  # what the router looks at
-    try:
-        yield second
-    finally:
-        second.close()
-        del connections[REPLICA]
-
-
 def selects(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
 

@@ -4,7 +4,8 @@ schema.org ClaimReview. Used by GET /api/export/, `manage.py export` and the adm
 Each format is a generator of bytes chunks, so memory stays flat however many rows there are
 (rows.py says how the rows are read); on PostgreSQL, an export run outside a transaction reads
 from one REPEATABLE READ snapshot. One module per format: jsonl.py (json and jsonl), csv.py,
-claimreview.py.
+claimreview.py; each encodes a batch of records on its own, so that parallel.py can have a large
+export built by helper processes that share the snapshot.
 
 Record format (json and jsonl), one per sentence:
 

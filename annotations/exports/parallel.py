@@ -112,15 +112,16 @@ def _from_helpers(
     with connections[alias].cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
         (snapshot,) = cursor.fetchone()
-    workers = settings.EXPORT_WORKERS
+    workers = min(settings.EXPORT_WORKERS, len(bounds))
     context = multiprocessing.get_context("fork")
     helpers: list[tuple[multiprocessing.process.BaseProcess, IO[bytes]]] = []
     finished = False
     try:
         for worker in range(workers):
             read, write = os.pipe()
-            with contextlib.suppress(OSError):  # not Linux, or a lower limit: the default size
-                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+            if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
+                with contextlib.suppress(OSError):  # a lower limit: the default size
+                    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
             process = context.Process(
                 target=_helper,
                 kwargs={
@@ -139,6 +140,9 @@ def _from_helpers(
             )
             try:
                 process.start()
+            except BaseException:
+                os.close(read)
+                raise
             finally:
                 os.close(write)
             helpers.append((process, os.fdopen(read, "rb")))
@@ -192,9 +196,13 @@ def _helper(
     # would keep them open after the exporting process has closed them.
     os.closerange(3, write)
     os.closerange(write + 1, os.sysconf("SC_OPEN_MAX"))
-    for inherited in connections.all(initialized_only=True):
+    # Each of the exporting process's connections (and the one read here, which may have been
+    # made outside the settings) is replaced by a new one with the same settings.
+    opened = {inherited.alias for inherited in connections.all(initialized_only=True)}
+    for name in opened | {alias}:
+        inherited = connections[name]
         _inherited.append(inherited)
-        connections[inherited.alias] = type(inherited)(inherited.settings_dict, inherited.alias)
+        connections[name] = type(inherited)(inherited.settings_dict, name)
     out = os.fdopen(write, "wb")
     connection = connections[alias]
     try:
