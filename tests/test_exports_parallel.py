@@ -207,6 +207,16 @@ def test_a_failing_helper_fails_the_export_and_leaves_no_process(
     assert list(tmp_path.iterdir()) == []  # no half-written file
 
 
+def test_a_helper_that_cannot_connect_says_why(newsroom, small_pieces, monkeypatch):
+    def refused(alias, database):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(parallel, "_reconnect", refused)  # before the helpers are forked
+    with pytest.raises(parallel.ExportFailed, match="OSError: connection refused"):
+        export("csv")
+    assert multiprocessing.active_children() == []
+
+
 def test_an_abandoned_export_stops_its_helpers(newsroom, small_pieces):
     chunks = exports.export_stream("jsonl", ExportParams())
     assert next(chunks)

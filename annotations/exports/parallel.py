@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from annotations.exports.rows import ExportParams, article_filter, owns_snapshot, records
 from annotations.models import ArticleSummary
@@ -128,6 +129,7 @@ def _from_helpers(
                     "write": write,
                     "snapshot": snapshot,
                     "alias": alias,
+                    "database": connections[alias],
                     "pieces": [
                         replace(params, articles_from=start, articles_before=stop)
                         for start, stop in bounds[worker::workers]
@@ -182,6 +184,7 @@ def _helper(
     write: int,
     snapshot: str,
     alias: str,
+    database: BaseDatabaseWrapper,
     pieces: list[ExportParams],
     encode: Encode,
     with_body: bool,
@@ -196,16 +199,10 @@ def _helper(
     # would keep them open after the exporting process has closed them.
     os.closerange(3, write)
     os.closerange(write + 1, os.sysconf("SC_OPEN_MAX"))
-    # Each of the exporting process's connections (and the one read here, which may have been
-    # made outside the settings) is replaced by a new one with the same settings.
-    opened = {inherited.alias for inherited in connections.all(initialized_only=True)}
-    for name in opened | {alias}:
-        inherited = connections[name]
-        _inherited.append(inherited)
-        connections[name] = type(inherited)(inherited.settings_dict, name)
     out = os.fdopen(write, "wb")
-    connection = connections[alias]
+    connection = None
     try:
+        connection = _reconnect(alias, database)
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
@@ -227,4 +224,22 @@ def _helper(
     finally:
         with contextlib.suppress(OSError):
             out.close()
-        connection.close()
+        if connection is not None:
+            connection.close()
+
+
+def _reconnect(alias: str, database: BaseDatabaseWrapper) -> BaseDatabaseWrapper:
+    """In a helper: new connections in place of the exporting process's; the one to read.
+
+    Each connection it had opened is replaced by a new one with the same settings. The one the
+    export reads (`database`) is replaced from the object itself, as the helper may not find it
+    under its alias: Django keeps the connections of a thread with a running event loop apart,
+    and a forked process has no running loop.
+    """
+    _inherited.append(database)
+    for inherited in connections.all(initialized_only=True):
+        _inherited.append(inherited)
+        if inherited.alias != alias:
+            connections[inherited.alias] = type(inherited)(inherited.settings_dict, inherited.alias)
+    connections[alias] = type(database)(database.settings_dict, alias)
+    return connections[alias]
