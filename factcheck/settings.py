@@ -139,8 +139,9 @@ if DATABASE_REPLICA_URL:
     }
 DATABASE_ROUTERS = ["annotations.replica.ReplicaRouter"]
 # Processes that build a large export at once on PostgreSQL (annotations/exports/parallel.py);
-# 1 builds every export in the process that serves it.
-EXPORT_WORKERS = env.int("FACTCHECK_EXPORT_WORKERS", default=2)
+# 1 builds every export in the process that serves it. They are forked, which only Linux makes
+# safe in a process with threads (macOS's system libraries may crash in a forked child).
+EXPORT_WORKERS = env.int("FACTCHECK_EXPORT_WORKERS", default=2 if sys.platform == "linux" else 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) serve the dashboards on PostgreSQL; SQLite builds the same
