@@ -7,6 +7,7 @@ export began with, and the export's own connection must survive its helpers.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 from datetime import UTC, datetime
@@ -123,8 +124,13 @@ def test_helpers_write_the_same_bytes_as_one_process(
 
 
 def test_pieces_are_whole_articles_of_about_the_piece_size(newsroom, small_pieces):
-    records = [line for line in export("jsonl").splitlines() if line]
-    assert len(records) == Sentence.objects.count() == 25
+    records = [json.loads(line) for line in export("jsonl").splitlines()]
+    assert [(r["article"]["id"], r["sentence"]["index"]) for r in records] == [
+        (article.pk, index) for article in newsroom for index in range(article.sentences.count())
+    ]
+    # An article cut between two pieces would carry its body twice (once per piece).
+    with_body = [r["article"]["id"] for r in records if "body" in r["article"]]
+    assert with_body == [article.pk for article in newsroom]
     # Sizes 4 1 6 3 5 2 4: the sentences before each article number 0 4 5 11 14 19 21, whose
     # thirds (pieces of 3) are 0 1 1 3 4 6 7: six pieces, the second of two articles.
     assert small_pieces == [6]
