@@ -32,12 +32,18 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from annotations.exports.rows import ExportParams, article_filter, owns_snapshot, records
+from annotations.exports.rows import (
+    PAGE_SIZE,
+    ExportParams,
+    article_filter,
+    owns_snapshot,
+    records,
+)
 from annotations.models import ArticleSummary
 from annotations.replica import read_alias
 
-# Sentences per piece: a page (rows.PAGE_SIZE), so a helper builds a piece in one round.
-PIECE_SENTENCES = 2000
+# Sentences per piece: a page, so a helper builds a piece in one round.
+PIECE_SENTENCES = PAGE_SIZE
 # Below this many pieces forking and connecting cost more than they save.
 MIN_PIECES = 8
 
@@ -238,7 +244,7 @@ def _reconnect(alias: str, database: BaseDatabaseWrapper) -> BaseDatabaseWrapper
     """
     _inherited.append(database)
     for inherited in connections.all(initialized_only=True):
-        _inherited.append(inherited)
+        _inherited.append(inherited)  # each kept, `alias` too: it may not be `database`
         if inherited.alias != alias:
             connections[inherited.alias] = type(inherited)(inherited.settings_dict, inherited.alias)
     connections[alias] = type(database)(database.settings_dict, alias)
